@@ -1,0 +1,149 @@
+using System.Globalization;
+
+namespace OnnxTrainer.Onnx;
+
+/// <summary>
+/// The one way graphs are made: adds nodes with deterministic names under a name scope, infers and records
+/// the type of every value it creates, and deduplicates constants. The same calls give the same graph.
+/// </summary>
+public sealed class GraphBuilder
+{
+    private readonly Stack<string> _scopes = new();
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    public GraphBuilder(string graphName) : this(new Graph { Name = graphName }) { }
+
+    /// <summary>Continues building on an existing graph (passes extend graphs this way).</summary>
+    public GraphBuilder(Graph graph)
+    {
+        Graph = graph;
+        foreach (var v in graph.Inputs) _names.Add(v.Name);
+        foreach (var t in graph.Initializers) _names.Add(t.Name);
+        foreach (var n in graph.Nodes)
+        {
+            _names.Add(n.Name);
+            foreach (var o in n.Outputs) _names.Add(o);
+        }
+    }
+
+    public Graph Graph { get; }
+
+    public string CurrentScope => _scopes.Count == 0 ? "" : _scopes.Peek();
+
+    /// <summary>Names made inside the scope start with "name/" (nested scopes join with '/').</summary>
+    public IDisposable Scope(string name)
+    {
+        _scopes.Push(CurrentScope.Length == 0 ? name : CurrentScope + "/" + name);
+        return new PopScope(_scopes);
+    }
+
+    public TensorType TypeOf(string value) => Graph.TypeOf(value);
+
+    public long[] DimsOf(string value) => Graph.TypeOf(value).Dims;
+
+    public string Input(string name, TensorType type)
+    {
+        Claim(name);
+        Graph.Inputs.Add(new ValueInfo(name, type));
+        Graph.Types[name] = type;
+        return name;
+    }
+
+    public void Output(string value) => Graph.Outputs.Add(new ValueInfo(value, Graph.TypeOf(value)));
+
+    /// <summary>Adds an initializer under its own (exact) name.</summary>
+    public string Initializer(Tensor tensor)
+    {
+        Claim(tensor.Name);
+        Graph.Initializers.Add(tensor);
+        Graph.Types[tensor.Name] = tensor.Type;
+        return tensor.Name;
+    }
+
+    /// <summary>A float scalar constant, shared by every use of the same value.</summary>
+    public string Const(float value) => SharedConst($"const/{Fmt(value)}", () => Tensor.FromFloats("", [value]));
+
+    /// <summary>An int64 vector constant (axes, shapes, perms), shared by every use of the same values.</summary>
+    public string Ints(params long[] values) =>
+        SharedConst($"const/i64[{string.Join(",", values)}]", () => Tensor.FromInt64s("", values, values.Length));
+
+    /// <summary>An int64 scalar constant.</summary>
+    public string Int(long value) =>
+        SharedConst($"const/i64:{value}", () => Tensor.FromInt64s("", [value]));
+
+    /// <summary>A float constant of the given shape.</summary>
+    public string Floats(string name, float[] values, params long[] dims) =>
+        Initializer(Tensor.FromFloats(Fresh(name), values, dims));
+
+    private string SharedConst(string name, Func<Tensor> make)
+    {
+        if (Graph.Types.ContainsKey(name)) return name;
+        return Initializer(make().Rename(name));
+    }
+
+    /// <summary>
+    /// Adds a node. Output names are <paramref name="outputs"/> when given, else "scope/optype" made unique.
+    /// Output types are inferred unless <paramref name="types"/> gives them.
+    /// </summary>
+    public string[] Node(string opType, IReadOnlyList<string> inputs, int outputCount = 1,
+        IReadOnlyList<NodeAttribute>? attributes = null, IReadOnlyList<string>? outputs = null,
+        IReadOnlyList<TensorType>? types = null)
+    {
+        foreach (var i in inputs)
+            if (i.Length > 0 && !Graph.Types.ContainsKey(i))
+                throw new InvalidOperationException($"{opType}: input '{i}' is not a value of graph '{Graph.Name}'.");
+        var outNames = new string[outputs?.Count ?? outputCount];
+        for (int k = 0; k < outNames.Length; k++)
+        {
+            string? wanted = outputs?[k];
+            if (wanted is { Length: > 0 }) { Claim(wanted); outNames[k] = wanted; }
+            else outNames[k] = wanted == "" ? "" : Fresh(Prefixed(opType.ToLowerInvariant() + (k == 0 ? "" : $"_out{k}")));
+        }
+        string nodeName = outNames.FirstOrDefault(o => o.Length > 0) ?? Fresh(Prefixed(opType.ToLowerInvariant()));
+        if (!_names.Contains(nodeName)) _names.Add(nodeName);
+        var node = new Node(nodeName, opType, inputs.ToArray(), outNames, attributes);
+        var inferred = types ?? ShapeInference.Infer(node, Graph);
+        for (int k = 0; k < outNames.Length; k++)
+            if (outNames[k].Length > 0) Graph.Types[outNames[k]] = inferred[k];
+        Graph.Nodes.Add(node);
+        return outNames;
+    }
+
+    /// <summary>Adds a one-output node and returns its output name.</summary>
+    public string Op(string opType, IReadOnlyList<string> inputs, string? output = null, params NodeAttribute[] attributes) =>
+        Node(opType, inputs, 1, attributes, output is null ? null : [output])[0];
+
+    public static NodeAttribute A(string name, long value) => new(name, value);
+    public static NodeAttribute A(string name, float value) => new(name, value);
+    public static NodeAttribute A(string name, string value) => new(name, value);
+    public static NodeAttribute A(string name, long[] value) => new(name, value);
+
+    public string Prefixed(string name) => CurrentScope.Length == 0 ? name : CurrentScope + "/" + name;
+
+    /// <summary>A name not used yet: the given one, or it with "_2", "_3", ... appended.</summary>
+    public string Fresh(string name)
+    {
+        if (_names.Add(name)) return name;
+        for (int k = 2; ; k++)
+            if (_names.Add($"{name}_{k}")) return $"{name}_{k}";
+    }
+
+    private void Claim(string name)
+    {
+        if (!_names.Add(name) && Graph.Types.ContainsKey(name))
+            throw new InvalidOperationException($"Graph '{Graph.Name}' already has a value named '{name}'.");
+    }
+
+    private static string Fmt(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private sealed class PopScope(Stack<string> scopes) : IDisposable
+    {
+        private bool _done;
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            scopes.Pop();
+        }
+    }
+}
