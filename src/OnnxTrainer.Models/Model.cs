@@ -32,8 +32,18 @@ public sealed class Model
         var shape = inputShape;
         foreach (var layer in layers)
         {
-            var output = layer.OutputShape(shape);
-            var ps = layer.Params(shape);
+            long[] output;
+            IReadOnlyList<ParamSpec> ps;
+            try
+            {
+                output = layer.OutputShape(shape);
+                ps = layer.Params(shape);
+            }
+            catch (ModelException e)
+            {
+                // A layer knows only its own input; say which model and model input led to it.
+                throw new ModelException($"Model '{name}' with input ({string.Join(", ", inputShape)}): {e.Message}");
+            }
             placed.Add(new PlacedLayer(layer, shape, output, ps, !Frozen.Contains(layer.Name)));
             shape = output;
         }
@@ -69,6 +79,12 @@ public sealed class Model
 
     /// <summary>Weights a training step updates: trainable layers' trainable tensors (not batch-norm statistics).</summary>
     public IEnumerable<ParamSpec> TrainableParams => Placed.Where(p => p.Trainable).SelectMany(p => p.Params).Where(p => p.Trainable);
+
+    /// <summary>
+    /// Tensors a trainer carries between steps: every weight of a trainable layer (its trainable tensors and
+    /// its state, such as batch-norm moving statistics). Frozen layers' weights stay constants.
+    /// </summary>
+    public IEnumerable<ParamSpec> CarriedParams => Placed.Where(p => p.Trainable).SelectMany(p => p.Params);
 
     public long TotalParams => AllParams.Sum(p => p.Count);
 
