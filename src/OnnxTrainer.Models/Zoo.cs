@@ -73,6 +73,8 @@ public static class Zoo
         var entry = Find(name);
         var head = options.Head is null ? null : FindHead(options.Head);
         var input = options.InputShape ?? entry.DefaultInput;
+        if (input.Length != 3 || input.Any(d => d <= 0))
+            throw new ModelException($"Model '{name}': input shape must be (H, W, C) with three positive sizes, got ({string.Join(", ", input)}).");
         if (entry.FixedInput && options.InputShape is not null && !options.InputShape.SequenceEqual(entry.DefaultInput))
             throw new ModelException($"Model '{name}' includes its ImageNet top and takes only ({string.Join(", ", entry.DefaultInput)}) inputs, got ({string.Join(", ", input)}); use {name}-base for other sizes.");
         if (options.Classes is < 1)
