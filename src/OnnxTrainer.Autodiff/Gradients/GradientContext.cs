@@ -1,0 +1,148 @@
+using OnnxTrainer.Onnx;
+
+namespace OnnxTrainer.Autodiff.Gradients;
+
+/// <summary>
+/// Computes the input gradients of one forward node: returns one gradient value name per input of
+/// <see cref="GradientContext.Node"/>, or null where the input gets none (not needed, or not differentiable).
+/// A returned gradient may have the shape of the node's output where the input was broadcast; the walk reduces it.
+/// </summary>
+public delegate IReadOnlyList<string?> GradientRule(GradientContext c);
+
+/// <summary>
+/// What a <see cref="GradientRule"/> sees: the builder, the forward node, the gradients of its outputs (null where
+/// none flows), which inputs need a gradient, and small helpers that emit nodes through the builder.
+/// </summary>
+public sealed class GradientContext
+{
+    internal GradientContext(GraphBuilder b, Node node, IReadOnlyList<string?> outputGrads, IReadOnlyList<bool> needs)
+    {
+        B = b;
+        Node = node;
+        OutputGrads = outputGrads;
+        Needs = needs;
+    }
+
+    public GraphBuilder B { get; }
+    public Node Node { get; }
+
+    /// <summary>d(loss)/d(output k), or null where no gradient reaches output k.</summary>
+    public IReadOnlyList<string?> OutputGrads { get; }
+
+    /// <summary>Whether input k needs a gradient (it depends on a value gradients are asked for).</summary>
+    public IReadOnlyList<bool> Needs { get; }
+
+    public string X(int i) => Node.Inputs[i];
+    public string Y(int k = 0) => Node.Outputs[k];
+
+    /// <summary>The gradient of output 0 (single-output nodes are visited only when it exists).</summary>
+    public string Dy => OutputGrads[0] ?? throw new InvalidOperationException($"{Node.OpType} node '{Node.Name}': output 0 has no gradient.");
+
+    public bool Need(int i) => i < Needs.Count && Needs[i];
+
+    /// <summary>True when input i is given (not an omitted optional input).</summary>
+    public bool Has(int i) => i < Node.Inputs.Count && Node.Inputs[i].Length > 0;
+
+    public TensorType InType(int i) => B.TypeOf(Node.Inputs[i]);
+    public TensorType OutType(int k = 0) => B.TypeOf(Node.Outputs[k]);
+
+    /// <summary>One gradient per input: <paramref name="grads"/>[i] is evaluated only when input i needs it.</summary>
+    public string?[] Each(params Func<string?>[] grads)
+    {
+        var result = new string?[Node.Inputs.Count];
+        for (int i = 0; i < grads.Length && i < result.Length; i++)
+            if (Need(i)) result[i] = grads[i]();
+        return result;
+    }
+
+    /// <summary>No gradient for any input (non-differentiable ops, or a zero derivative).</summary>
+    public string?[] None() => new string?[Node.Inputs.Count];
+
+    /// <summary>The node's exception for a form of the op the rules do not handle.</summary>
+    public NotSupportedException Unsupported(string what) =>
+        new($"Gradient of {Node.OpType} node '{Node.Name}': {what} is not supported.");
+
+    // ---- emitting helpers ----
+
+    public string Op(string opType, params string[] inputs) => B.Op(opType, inputs);
+
+    public string Op(string opType, string[] inputs, params NodeAttribute[] attributes) => B.Op(opType, inputs, null, attributes);
+
+    /// <summary>A node whose output type is given (ops without a shape rule, or values with run-time shapes).</summary>
+    public string Typed(string opType, string[] inputs, TensorType type, params NodeAttribute[] attributes) =>
+        B.Node(opType, inputs, 1, attributes, null, [type])[0];
+
+    public string Mul(string a, string b) => Op("Mul", a, b);
+    public string Div(string a, string b) => Op("Div", a, b);
+    public string Add(string a, string b) => Op("Add", a, b);
+    public string Sub(string a, string b) => Op("Sub", a, b);
+    public string Neg(string a) => Op("Neg", a);
+    public string Const(float v) => B.Const(v);
+
+    public static NodeAttribute A(string name, long value) => GraphBuilder.A(name, value);
+    public static NodeAttribute A(string name, float value) => GraphBuilder.A(name, value);
+    public static NodeAttribute A(string name, long[] value) => GraphBuilder.A(name, value);
+    public static NodeAttribute A(string name, string value) => GraphBuilder.A(name, value);
+
+    /// <summary>An int64 initializer's values, or null when the value is not a constant.</summary>
+    public long[]? ConstInts(string value) =>
+        value.Length > 0 && B.Graph.FindInitializer(value)?.Data is long[] l ? l : null;
+
+    /// <summary>A float scalar initializer's value, or null when the value is not a one-element constant.</summary>
+    public float? ConstFloat(string value) =>
+        value.Length > 0 && B.Graph.FindInitializer(value)?.Data is float[] { Length: 1 } f ? f[0] : null;
+
+    /// <summary><paramref name="g"/> reshaped to the shape of <paramref name="like"/> (its batch dim stays run-time).</summary>
+    public string ReshapeLike(string g, string like)
+    {
+        var t = B.TypeOf(like);
+        if (B.TypeOf(g).Dims.AsSpan().SequenceEqual(t.Dims)) return g;
+        string shape = t.Dims.Count(d => d < 0) <= 1 ? B.Ints(t.Dims.Select(d => d < 0 ? -1 : d).ToArray()) : ShapeOf(like);
+        return Typed("Reshape", [g, shape], B.TypeOf(g) with { Dims = t.Dims });
+    }
+
+    /// <summary><paramref name="g"/> broadcast to the shape of <paramref name="like"/>.</summary>
+    public string ExpandLike(string g, string like)
+    {
+        var t = B.TypeOf(like);
+        var gd = B.TypeOf(g).Dims;
+        if (gd.AsSpan().SequenceEqual(t.Dims)) return g;
+        // Where like's run-time dims are already in g, a 1 in the target keeps them; otherwise the shape comes from Shape(like).
+        int offset = t.Rank - gd.Length;
+        bool staticEnough = offset >= 0 && t.Dims.Select((d, i) => d >= 0 || (i >= offset && gd[i - offset] == d)).All(ok => ok);
+        if (staticEnough)
+            return B.Op("Expand", [g, B.Ints(t.Dims.Select(d => d < 0 ? 1 : d).ToArray())]);
+        return Typed("Expand", [g, ShapeOf(like)], B.TypeOf(g) with { Dims = t.Dims });
+    }
+
+    /// <summary>The gradient of a reduction without kept dims, with the reduced <paramref name="axes"/> put back as size 1.</summary>
+    public string ReshapeKept(string g, long[] axes) => Op("Unsqueeze", g, B.Ints(axes));
+
+    /// <summary>Shape(value) as a run-time int64 vector.</summary>
+    public string ShapeOf(string value) => Typed("Shape", [value], TensorType.Int64(B.TypeOf(value).Rank));
+
+    /// <summary>Number of elements of <paramref name="value"/> as a float scalar: a constant when static.</summary>
+    public string CountOf(string value)
+    {
+        var t = B.TypeOf(value);
+        if (t.IsStatic) return Const(t.Dims.Aggregate(1L, (a, d) => a * d));
+        return B.Op("Cast", [Typed("Size", [value], TensorType.Int64())], null, A("to", (long)ElementType.Float));
+    }
+
+    /// <summary>Axes of a Reduce* node (attribute or constant input 1), normalized and sorted; all axes when none are given.</summary>
+    public long[] ReduceAxes()
+    {
+        int rank = InType(0).Rank;
+        long[]? axes = Node.Has("axes") ? Node.Ints("axes", []) : Has(1) ? ConstInts(X(1)) ?? throw Unsupported("axes that are not a constant") : null;
+        if (axes is null || axes.Length == 0)
+            return Node.Int("noop_with_empty_axes", 0) == 1 ? [] : Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+        return axes.Select(a => a < 0 ? a + rank : a).Distinct().Order().ToArray();
+    }
+
+    /// <summary>Softmax-style axis attribute, normalized (default -1).</summary>
+    public long Axis(long fallback = -1)
+    {
+        long a = Node.Int("axis", fallback);
+        return a < 0 ? a + InType(0).Rank : a;
+    }
+}
