@@ -20,12 +20,21 @@ public static class OnnxModel
     {
         var bytes = ToBytes(graph);
         string tmp = path + ".tmp";
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        try
         {
-            f.Write(bytes);
-            f.Flush(flushToDisk: true);
+            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+            {
+                f.Write(bytes);
+                f.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
         }
-        File.Move(tmp, path, overwrite: true);
+        catch
+        {
+            // A failed save leaves neither a partial file nor the temporary one.
+            File.Delete(tmp);
+            throw;
+        }
     }
 
     public static Graph Load(string path)
