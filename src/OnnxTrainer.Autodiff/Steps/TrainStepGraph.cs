@@ -1,0 +1,90 @@
+using OnnxTrainer.Autodiff.Gradients;
+using OnnxTrainer.Autodiff.Losses;
+using OnnxTrainer.Autodiff.Optimizers;
+using OnnxTrainer.Autodiff.Passes;
+using OnnxTrainer.Models;
+using OnnxTrainer.Models.Layers;
+using OnnxTrainer.Onnx;
+
+namespace OnnxTrainer.Autodiff.Steps;
+
+/// <summary>
+/// One training step as one graph: forward (training form), loss, gradients of the trainable parameters,
+/// optimizer update, metric. Inputs: "input", "target", "lr", "step", fed dropout masks, and the current
+/// trainable parameters, optimizer slots and batch-norm statistics; outputs: "loss", "acc" and the next value
+/// of every one of those tensors ("new/..."). Frozen weights stay initializers inside the graph.
+/// </summary>
+public sealed record TrainStepGraph(
+    Graph Graph,
+    Model Model,
+    LossKind Loss,
+    Optimizer Optimizer,
+    IReadOnlyList<StepBinding> Parameters,
+    IReadOnlyList<StepBinding> Slots,
+    IReadOnlyList<StepBinding> States,
+    IReadOnlyList<DropoutMask> Masks)
+{
+    public const string Input = ForwardGraph.InputName;
+    public const string Target = Targets.Name;
+    public const string LearningRate = "lr";
+    public const string Step = "step";
+    public const string LossOutput = "loss";
+    public const string MetricOutput = "acc";
+
+    /// <summary>Every tensor carried from one step to the next: parameters, then slots, then states.</summary>
+    public IEnumerable<StepBinding> Carried => Parameters.Concat(Slots).Concat(States);
+
+    public static TrainStepGraph Build(Model model, Weights weights, LossKind loss, Optimizer optimizer)
+    {
+        var fwd = ForwardGraph.Build(model, weights, training: true);
+        var graph = fwd.Graph;
+        graph.Name = model.Name + "/train_step";
+        var trainable = model.TrainableParams.Select(p => p.Name).ToList();
+        if (trainable.Count == 0)
+            throw new ModelException($"Model '{model.Name}' has no trainable parameters: every layer is frozen.");
+        // Batch-norm statistics of trainable layers are carried; those of frozen layers stay constants.
+        var stateNames = model.CarriedParams.Where(p => !p.Trainable).Select(p => p.Name).ToList();
+        PromoteToInputs.Apply(graph, trainable.Concat(stateNames));
+        graph.Outputs.Clear();
+
+        var b = new GraphBuilder(graph);
+        string target = b.Input(Target, Targets.TypeFor(loss, model));
+        string lr = b.Input(LearningRate, TensorType.Float());
+        string step = b.Input(Step, TensorType.Float());
+
+        string lossValue;
+        using (b.Scope("loss")) lossValue = Losses.Loss.Build(b, loss, fwd.Logits, fwd.Output, target);
+        string acc;
+        using (b.Scope("metric")) acc = Targets.Metric(b, model, fwd.Output, target);
+        b.Op("Identity", [lossValue], LossOutput);
+        b.Op("Identity", [acc], MetricOutput);
+        b.Output(LossOutput);
+        b.Output(MetricOutput);
+
+        var grads = GradientPass.Build(b, lossValue, trainable);
+
+        var parameters = new List<StepBinding>();
+        var slots = new List<StepBinding>();
+        using (b.Scope("update"))
+        {
+            foreach (var p in trainable)
+            {
+                var dims = graph.TypeOf(p).Dims;
+                var slotInputs = optimizer.SlotKinds
+                    .Select(kind => b.Input(optimizer.SlotName(kind, p), TensorType.Float(dims)))
+                    .ToList();
+                var update = optimizer.Emit(b, p, grads[p], slotInputs, lr, step);
+                parameters.Add(new StepBinding(p, update.NewParam));
+                for (int k = 0; k < slotInputs.Count; k++) slots.Add(new StepBinding(slotInputs[k], update.NewSlots[k]));
+            }
+        }
+        var states = fwd.StateUpdates.Where(s => stateNames.Contains(s.Param))
+            .Select(s => new StepBinding(s.Param, b.Op("Identity", [s.NewValue], "new/" + s.Param)))
+            .ToList();
+        foreach (var binding in parameters.Concat(slots).Concat(states)) b.Output(binding.NewValue);
+
+        // The forward output "output" is not a step output; keep graph inputs in a stable order.
+        Prune.Apply(graph);
+        return new TrainStepGraph(graph, model, loss, optimizer, parameters, slots, states, fwd.Masks);
+    }
+}

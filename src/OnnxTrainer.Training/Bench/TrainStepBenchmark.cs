@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using OnnxTrainer.Autodiff.Losses;
+using OnnxTrainer.Autodiff.Optimizers;
+using OnnxTrainer.Autodiff.Steps;
+using OnnxTrainer.Models;
+using OnnxTrainer.Training.Runtime;
+
+namespace OnnxTrainer.Training.Bench;
+
+/// <summary>Timing of repeated steps: median milliseconds per step and images per second.</summary>
+public sealed record StepTiming(string What, int Batch, int Repeats, double MedianMs, double MinMs)
+{
+    public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
+
+    public override string ToString() =>
+        FormattableString.Invariant($"{What}: batch {Batch}, median {MedianMs:0.0} ms/step (min {MinMs:0.0}) over {Repeats} steps = {ImagesPerSecond:0.0} images/s");
+}
+
+/// <summary>Throughput of one model's train step (forward, loss, backward, update in one ONNX Runtime call) on random data.</summary>
+public static class TrainStepBenchmark
+{
+    public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+        string optimizer = "rmsprop")
+    {
+        var weights = Weights.Initialize(model, seed: 1);
+        var loss = Targets.DefaultLoss(model);
+        var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
+        var eval = EvalStepGraph.Build(model, weights, loss);
+        var initial = step.Carried.ToDictionary(c => c.Value, c => weights.Contains(c.Value)
+            ? weights[c.Value]
+            : Onnx.Tensor.FromFloats(c.Value, new float[step.Graph.TypeOf(c.Value).ElementsPerExample], step.Graph.TypeOf(c.Value).Dims));
+        using var session = new StepSession(step, eval, initial, batch, device, threads);
+        var rng = new SeededRandom(7);
+        for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
+        if (session.TargetFloats is { } t)
+        {
+            int k = session.TargetWidth;
+            for (int i = 0; i < batch; i++) t[i * k + (k == 1 ? 0 : rng.NextInt(k))] = k == 1 ? rng.NextInt(2) : 1f;
+        }
+        foreach (var mask in session.Masks)
+            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
+        for (int i = 0; i < warmup; i++) session.Train(batch, 1e-4f, i + 1);
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            session.Train(batch, 1e-4f, warmup + i + 1);
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new StepTiming($"train-step {model.Name}", batch, repeats, times[repeats / 2], times[0]);
+    }
+}

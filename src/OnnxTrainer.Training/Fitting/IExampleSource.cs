@@ -1,0 +1,21 @@
+namespace OnnxTrainer.Training.Fitting;
+
+/// <summary>Labelled images a trainer draws batches from.</summary>
+public interface IExampleSource
+{
+    int Count { get; }
+
+    /// <summary>Shape of one example inside graphs: (C, H, W).</summary>
+    long[] ExampleShape { get; }
+
+    IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Class index of example <paramref name="index"/>.</summary>
+    int Label(int index);
+
+    /// <summary>
+    /// Writes the examples at <paramref name="indices"/> as NCHW floats, preprocessed as the model expects.
+    /// <paramref name="augmentSeed"/> is null for data that must not be augmented (validation, test).
+    /// </summary>
+    void FillImages(ReadOnlySpan<int> indices, Span<float> destination, long? augmentSeed);
+}

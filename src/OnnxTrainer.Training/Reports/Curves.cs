@@ -1,0 +1,51 @@
+using OnnxTrainer.Training.Fitting;
+using SkiaSharp;
+
+namespace OnnxTrainer.Training.Reports;
+
+/// <summary>
+/// Listing 5.10's figures in one PNG: training (dots) and validation (line) accuracy, then loss, per epoch.
+/// </summary>
+public static class Curves
+{
+    public static void Save(History history, string path, string title)
+    {
+        int epochs = history.Epochs;
+        if (epochs == 0) throw new ArgumentException("The history has no epochs to plot.", nameof(history));
+        double[] x = Enumerable.Range(1, epochs).Select(e => (double)e).ToArray();
+        const int panelWidth = 600, height = 450;
+        var acc = new ScottPlot.Plot();
+        var loss = new ScottPlot.Plot();
+        Panel(acc, x, history, "acc", $"{title}: training and validation accuracy");
+        Panel(loss, x, history, "loss", $"{title}: training and validation loss");
+        using var surface = SKSurface.Create(new SKImageInfo(2 * panelWidth, height));
+        surface.Canvas.Clear(SKColors.White);
+        acc.Render(surface.Canvas, new ScottPlot.PixelRect(0, panelWidth, height, 0));
+        loss.Render(surface.Canvas, new ScottPlot.PixelRect(panelWidth, 2 * panelWidth, height, 0));
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        string tmp = path + ".tmp";
+        using (var f = File.Create(tmp)) png.SaveTo(f);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static void Panel(ScottPlot.Plot p, double[] x, History h, string key, string title)
+    {
+        var train = p.Add.Scatter(x, h[key].ToArray());
+        train.LineWidth = 0;
+        train.MarkerSize = 8;
+        train.Color = ScottPlot.Colors.Blue;
+        train.LegendText = "Training " + key;
+        if (h["val_" + key].Count == x.Length)
+        {
+            var val = p.Add.Scatter(x, h["val_" + key].ToArray());
+            val.MarkerSize = 0;
+            val.LineWidth = 2;
+            val.Color = ScottPlot.Colors.Blue;
+            val.LegendText = "Validation " + key;
+        }
+        p.Title(title);
+        p.XLabel("Epochs");
+        p.ShowLegend();
+    }
+}
