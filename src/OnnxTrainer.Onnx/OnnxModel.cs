@@ -31,8 +31,8 @@ public static class OnnxModel
         }
         catch
         {
-            // A failed save leaves neither a partial file nor the temporary one.
-            File.Delete(tmp);
+            // A failed save leaves neither a partial file nor the temporary one (and reports the first error).
+            if (File.Exists(tmp)) File.Delete(tmp);
             throw;
         }
     }

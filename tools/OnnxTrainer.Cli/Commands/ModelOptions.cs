@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using OnnxTrainer.Models;
+
+namespace OnnxTrainer.Cli.Commands;
+
+/// <summary>
+/// The options that choose a model, shared by every command that needs one:
+/// MODEL [--head HEAD] [--input-shape H,W,C] [--classes N] [--freeze-base | --trainable-from LAYER].
+/// Usage: <c>var model = new ModelOptions(); model.AddTo(command); ... model.Build(parseResult)</c>.
+/// </summary>
+public sealed class ModelOptions
+{
+    public Argument<string> Model { get; } = new("MODEL")
+    {
+        Description = "A zoo model (onnx-trainer models lists them).",
+    };
+
+    public Option<string?> Head { get; } = new("--head")
+    {
+        Description = "A classifier head to put on the model's convolutional stack (dense256, dense256-dropout, conv32-dense256).",
+        HelpName = "HEAD",
+    };
+
+    public Option<long[]?> InputShape { get; } = new("--input-shape")
+    {
+        Description = "Input height, width and channels, for example 150,150,3 (default: the model's own).",
+        HelpName = "H,W,C",
+        CustomParser = ParseShape,
+    };
+
+    public Option<int?> Classes { get; } = new("--classes")
+    {
+        Description = "1 for a sigmoid unit, N >= 2 for an N-way softmax (default: the model's own).",
+        HelpName = "N",
+        CustomParser = r => (int?)ParseNumber(r, "--classes", int.MinValue, int.MaxValue),
+    };
+
+    public Option<bool> FreezeBase { get; } = new("--freeze-base")
+    {
+        Description = "Freeze the base under the head (conv_base.trainable = False).",
+    };
+
+    public Option<string?> TrainableFrom { get; } = new("--trainable-from")
+    {
+        Description = "Freeze every layer before LAYER, for example block5_conv1 (fine-tuning).",
+        HelpName = "LAYER",
+    };
+
+    /// <summary>Adds the argument and options to <paramref name="command"/>, with the check that at most one freezing option is given.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(Model);
+        command.Add(Head);
+        command.Add(InputShape);
+        command.Add(Classes);
+        command.Add(FreezeBase);
+        command.Add(TrainableFrom);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(FreezeBase) && result.GetValue(TrainableFrom) is { } layer)
+                result.AddError($"--freeze-base and --trainable-from both choose the frozen layers; expected one of them, got --freeze-base and --trainable-from {layer}.");
+        });
+    }
+
+    /// <summary>Builds the model the options describe (Zoo.Build, then freezing); errors are ModelExceptions.</summary>
+    public Model Build(ParseResult parse)
+    {
+        var model = Zoo.Build(parse.GetRequiredValue(Model), new ZooOptions
+        {
+            Head = parse.GetValue(Head),
+            // An absent array option reads as an empty array; absent means the model's own input.
+            InputShape = parse.GetResult(InputShape) is null ? null : parse.GetValue(InputShape),
+            Classes = parse.GetValue(Classes),
+        });
+        if (parse.GetValue(FreezeBase)) return model.FreezeBase();
+        return parse.GetValue(TrainableFrom) is { } layer ? model.TrainableFrom(layer) : model;
+    }
+
+    /// <summary>
+    /// The zoo name of the chosen model, "MODEL" or "MODEL+HEAD" (Model.Name of a VGG base or VGG with top is its Keras
+    /// name "vgg16", the same for both; this one tells them apart).
+    /// </summary>
+    public string ZooName(ParseResult parse) =>
+        parse.GetValue(Head) is { } head ? $"{parse.GetRequiredValue(Model)}+{head}" : parse.GetRequiredValue(Model);
+
+    /// <summary>"H,W,C" as three positive whole numbers.</summary>
+    private static long[]? ParseShape(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens.Select(t => t.Value));
+        var parts = text.Split(',');
+        var dims = new long[parts.Length];
+        bool ok = parts.Length == 3;
+        for (int i = 0; ok && i < parts.Length; i++)
+            ok = long.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]) && dims[i] > 0;
+        if (ok) return dims;
+        result.AddError($"--input-shape expects H,W,C, three positive whole numbers separated by commas (for example 150,150,3); got '{text}'.");
+        return null;
+    }
+
+    /// <summary>A whole number for <paramref name="option"/> in [min, max], or a parse error naming the value given.</summary>
+    public static long? ParseNumber(ArgumentResult result, string option, long min, long max)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens.Select(t => t.Value));
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+            result.AddError($"{option} expects a whole number; got '{text}'.");
+        else if (value < min || value > max)
+            result.AddError($"{option} expects a whole number from {min} to {max}; got {text}.");
+        else
+            return value;
+        return null;
+    }
+}
