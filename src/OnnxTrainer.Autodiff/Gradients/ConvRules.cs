@@ -76,7 +76,8 @@ internal static class ConvRules
         string cols = slices.Count == 1 ? slices[0] : c.Op("Concat", slices.ToArray(), A("axis", 1L));
         string cols3 = c.Op("Reshape", cols, c.B.Ints(-1, kh * kw * ch, ho * wo));                     // [N, kC, L]
         string dy3 = c.Op("Reshape", c.Dy, c.B.Ints(-1, o, ho * wo));                                  // [N, O, L]
-        string perExample = c.Op("MatMul", dy3, c.Op("Transpose", [cols3], A("perm", new long[] { 0, 2, 1 }))); // [N, O, kC]
+        string perExample = c.Typed("MatMul", [dy3, c.Op("Transpose", [cols3], A("perm", new long[] { 0, 2, 1 }))],
+            x with { Dims = [n, o, kh * kw * ch] });                                                     // [N, O, kC]
         string summed = c.Op("ReduceSum", [perExample, c.B.Ints(0)], A("keepdims", 0L));               // [O, kC]
         string split = c.Op("Reshape", summed, c.B.Ints(o, kh, kw, ch));
         return c.Op("Transpose", [split], A("perm", new long[] { 0, 3, 1, 2 }));                        // [O, C, kh, kw]
