@@ -1,0 +1,112 @@
+using OnnxTrainer.Autodiff.Losses;
+using OnnxTrainer.Autodiff.Optimizers;
+using OnnxTrainer.Autodiff.Steps;
+using OnnxTrainer.Data;
+using OnnxTrainer.Models;
+using OnnxTrainer.Training.Checkpoints;
+using OnnxTrainer.Training.Export;
+using OnnxTrainer.Training.Fitting;
+using OnnxTrainer.Training.Reports;
+
+namespace OnnxTrainer.Training.Jobs;
+
+/// <summary>
+/// A whole training run: load data, build the model, train with a checkpoint after every epoch, then write
+/// DIR/model.onnx, DIR/checkpoint.safetensors, DIR/history.json and DIR/curves.png and evaluate on the test set.
+/// </summary>
+public static class TrainJob
+{
+    public const string ModelFile = "model.onnx";
+    public const string CheckpointFile = "checkpoint.safetensors";
+    public const string HistoryFile = "history.json";
+    public const string CurvesFile = "curves.png";
+
+    public static TrainResult Run(TrainRequest request, TextWriter log)
+    {
+        string dir = request.OutDir;
+        string checkpointPath = Path.Combine(dir, CheckpointFile);
+        if (!request.Resume && File.Exists(checkpointPath))
+            throw new ArgumentException($"'{dir}' already holds a run ({CheckpointFile}); pass --resume to continue it, or choose another --out.");
+        if (request.Resume && !File.Exists(checkpointPath))
+            throw new ArgumentException($"--resume: there is no {CheckpointFile} in '{dir}' to continue from.");
+        if (request.ValidationSplit is < 0 or >= 1)
+            throw new ArgumentException($"--validation-split must be in [0, 1), got {request.ValidationSplit}.");
+        request.Fit.Validate();
+
+        var spec = DataSpec.Parse(request.Data);
+        var loaded = spec.Load();
+        var train = loaded.Train;
+        var validation = loaded.Validation;
+        if (request.ValidationSplit > 0) (train, validation) = train.Split(request.ValidationSplit);
+        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {loaded.Test.Count} test images, {train.ClassCount} classes.");
+
+        Checkpoint? checkpoint = request.Resume ? Checkpoint.Load(checkpointPath) : null;
+        var recipe = Complete(request.Recipe, train);
+        var run = new RunDescription(recipe, request.Optimizer, request.Loss ?? "", request.Fit.Seed, request.Fit.BatchSize, request.Fit.LearningRate, spec.ToString());
+        if (checkpoint is not null)
+        {
+            var saved = RunDescription.FromJson(checkpoint.Run, checkpointPath);
+            if (!saved.Recipe.SameArchitecture(recipe) || saved.Optimizer != run.Optimizer || saved.Seed != run.Seed || saved.BatchSize != run.BatchSize)
+                throw new ArgumentException(
+                    $"--resume: '{checkpointPath}' was written by another run ({saved.Recipe.Model}, optimizer {saved.Optimizer}, seed {saved.Seed}, batch {saved.BatchSize}); " +
+                    $"this one is {recipe.Model}, optimizer {run.Optimizer}, seed {run.Seed}, batch {run.BatchSize}.");
+        }
+
+        var model = recipe.Build();
+        CheckClasses(model, train);
+        var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
+        var weights = checkpoint is not null ? FromCheckpoint(checkpoint, model, checkpointPath)
+            : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed)
+            : Weights.Initialize(model, request.Fit.Seed);
+
+        Directory.CreateDirectory(dir);
+        var fit = request.Fit with { CheckpointPath = checkpointPath };
+        using var trainer = new Trainer(model, weights, loss, Optimizer.Create(request.Optimizer), fit, log);
+        if (checkpoint is not null)
+        {
+            trainer.Restore(checkpoint);
+            log.WriteLine($"Resuming after epoch {checkpoint.Epoch} (step {checkpoint.Step}) from {checkpointPath}.");
+        }
+        var history = trainer.Fit(new DatasetSource(train), validation is null ? null : new DatasetSource(validation), run.ToJson());
+
+        string modelPath = Path.Combine(dir, ModelFile);
+        Exporter.Save(model, trainer.CurrentWeights(), ExportInfo.For(model, train.ClassNames), modelPath);
+        string historyPath = Path.Combine(dir, HistoryFile);
+        AtomicText.Write(historyPath, history.ToJson());
+        string curvesPath = Path.Combine(dir, CurvesFile);
+        Curves.Save(history, curvesPath, model.Name);
+        var (testLoss, testAcc) = trainer.Evaluate(new DatasetSource(loaded.Test));
+        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, history, loaded.Test.Count);
+    }
+
+    /// <summary>Fills what the data decides: the input shape, and the classes of a head (1 sigmoid unit for two classes).</summary>
+    private static ModelRecipe Complete(ModelRecipe recipe, ImageDataset train)
+    {
+        var model = recipe.Build();
+        int? classes = recipe.Classes;
+        if (classes is null && recipe.Head is not null) classes = train.ClassCount == 2 ? 1 : train.ClassCount;
+        return recipe with { InputShape = model.InputShape, Classes = classes };
+    }
+
+    private static void CheckClasses(Model model, ImageDataset train)
+    {
+        long units = model.OutputShape[^1];
+        bool fits = units == 1 ? train.ClassCount == 2 : units == train.ClassCount;
+        if (!fits)
+            throw new ArgumentException(
+                $"Model '{model.Name}' has {(units == 1 ? "one sigmoid output (2 classes)" : $"{units} outputs")}, but the data has {train.ClassCount} classes; pass --classes {(train.ClassCount == 2 ? 1 : train.ClassCount)}.");
+    }
+
+    private static Weights FromCheckpoint(Checkpoint checkpoint, Model model, string path)
+    {
+        var w = new Weights();
+        var missing = new List<string>();
+        foreach (var p in model.AllParams)
+            if (checkpoint.Tensors.TryGetValue(p.Name, out var t)) w.Set(t);
+            else missing.Add(p.Name);
+        if (missing.Count > 0)
+            throw new InvalidDataException($"Checkpoint '{path}' lacks weights of model '{model.Name}': {string.Join(", ", missing)}.");
+        w.CheckFits(model, path);
+        return w;
+    }
+}

@@ -1,0 +1,30 @@
+using OnnxTrainer.Models;
+using OnnxTrainer.Training.Fitting;
+
+namespace OnnxTrainer.Training.Jobs;
+
+/// <summary>What `onnx-trainer train` was asked to do.</summary>
+public sealed record TrainRequest
+{
+    public required ModelRecipe Recipe { get; init; }
+
+    /// <summary>A data spec: fashion-mnist[:DIR], mnist:DIR.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>Keras validation_split: the last fraction of the training data validates (0 for none).</summary>
+    public double ValidationSplit { get; init; }
+
+    public FitOptions Fit { get; init; } = new();
+    public string Optimizer { get; init; } = "rmsprop";
+
+    /// <summary>Keras loss name; null picks binary or categorical crossentropy from the output.</summary>
+    public string? Loss { get; init; }
+
+    public string? WeightsPath { get; init; }
+    public bool Resume { get; init; }
+    public required string OutDir { get; init; }
+}
+
+/// <summary>Where a training run put its files, and its test metrics.</summary>
+public sealed record TrainResult(string ModelPath, string CheckpointPath, string HistoryPath, string CurvesPath,
+    double TestLoss, double TestAcc, History History, int TestCount);
