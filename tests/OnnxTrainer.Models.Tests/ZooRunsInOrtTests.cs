@@ -105,7 +105,8 @@ public class ZooRunsInOrtTests(ITestOutputHelper log)
         var fwd = ForwardGraph.Build(model, Weights.Initialize(model, seed: 1), training: false);
         var init = clock.Elapsed;
         var y = OrtRunner.RunOnce(fwd.Graph, RandomBatch(model, 1, 3))[ForwardGraph.OutputName];
-        log.WriteLine($"{name}: build+init {init.TotalSeconds:F1} s, serialize+load+run {(clock.Elapsed - init).TotalSeconds:F1} s");
+        log.WriteLine($"{name}: build+init {init.TotalSeconds:F1} s, serialize+load+run {(clock.Elapsed - init).TotalSeconds:F1} s " +
+                      $"(process CPU so far {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s)");
         Assert.Equal(new long[] { 1, 1000 }, y.Dims);
         AssertOutput(model, y, 1);
     }
