@@ -1,4 +1,4 @@
-namespace OnnxTrainer.Training.Fitting;
+namespace OnnxTrainer.Data;
 
 /// <summary>Labelled images a trainer draws batches from.</summary>
 public interface IExampleSource

@@ -1,6 +1,5 @@
-using OnnxTrainer.Data;
 
-namespace OnnxTrainer.Training.Fitting;
+namespace OnnxTrainer.Data;
 
 /// <summary>An in-memory <see cref="ImageDataset"/> as training data: pixels rescaled by 1/255, never augmented.</summary>
 public sealed class DatasetSource(ImageDataset dataset) : IExampleSource
