@@ -1,7 +1,7 @@
 
 namespace OnnxTrainer.Data;
 
-/// <summary>An in-memory <see cref="ImageDataset"/> as training data: pixels rescaled by 1/255, never augmented.</summary>
+/// <summary>An in-memory <see cref="ImageDataset"/> as training data: raw pixel values (0..255), never augmented.</summary>
 public sealed class DatasetSource(ImageDataset dataset) : IExampleSource
 {
     public ImageDataset Dataset { get; } = dataset;
@@ -15,5 +15,5 @@ public sealed class DatasetSource(ImageDataset dataset) : IExampleSource
     public int Label(int index) => Dataset.Labels[index];
 
     public void FillImages(ReadOnlySpan<int> indices, Span<float> destination, long? augmentSeed) =>
-        Dataset.FillImages(indices, destination);
+        Dataset.FillImages(indices, destination, scale: 1f);
 }

@@ -14,7 +14,8 @@ public interface IExampleSource
     int Label(int index);
 
     /// <summary>
-    /// Writes the examples at <paramref name="indices"/> as NCHW floats, preprocessed as the model expects.
+    /// Writes the examples at <paramref name="indices"/> as NCHW floats holding raw pixel values 0..255 (RGB); the
+    /// model's graph applies its own preprocessing.
     /// <paramref name="augmentSeed"/> is null for data that must not be augmented (validation, test).
     /// </summary>
     void FillImages(ReadOnlySpan<int> indices, Span<float> destination, long? augmentSeed);

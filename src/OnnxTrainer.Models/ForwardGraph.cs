@@ -4,7 +4,8 @@ using OnnxTrainer.Onnx;
 namespace OnnxTrainer.Models;
 
 /// <summary>
-/// A model emitted as an ONNX graph: input "input" [N, C, H, W] float, output "output" (probabilities), weights as
+/// A model emitted as an ONNX graph: input "input" [N, C, H, W] float raw pixels (0..255; the model's preprocessing is
+/// the first op), output "output" (probabilities), weights as
 /// initializers. <see cref="Logits"/> is the value a loss starts from (the input of the final sigmoid/softmax).
 /// </summary>
 public sealed record ForwardGraph(
@@ -28,6 +29,7 @@ public sealed record ForwardGraph(
         var (h, w, c) = (model.InputShape[0], model.InputShape[1], model.InputShape[2]);
         string x = b.Input(InputName, TensorType.Float(TensorType.Batch, c, h, w));
         foreach (var p in model.AllParams) b.Initializer(weights[p.Name]);
+        x = PreprocessingGraph.Emit(b, x, model.Preprocessing, c);
         var ctx = new EmitContext(b, training);
         foreach (var placed in model.Placed)
             x = placed.Layer.Emit(ctx, x, placed.Input);

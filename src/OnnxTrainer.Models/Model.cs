@@ -15,7 +15,7 @@ public sealed record PlacedLayer(Layer Layer, long[] Input, long[] Output, IRead
 public sealed class Model
 {
     public Model(string name, long[] inputShape, IReadOnlyList<Layer> layers, string? baseName = null, int baseLayerCount = 0,
-        bool functionalInput = false, IReadOnlySet<string>? frozen = null)
+        bool functionalInput = false, IReadOnlySet<string>? frozen = null, Preprocessing preprocessing = Preprocessing.Rescale)
     {
         if (inputShape.Length != 3 || inputShape.Any(d => d <= 0))
             throw new ModelException($"Model '{name}': input shape must be (H, W, C) with positive sizes, got ({string.Join(", ", inputShape)}).");
@@ -28,6 +28,7 @@ public sealed class Model
         BaseLayerCount = baseLayerCount;
         FunctionalInput = functionalInput;
         Frozen = frozen ?? new HashSet<string>();
+        Preprocessing = preprocessing;
         var placed = new List<PlacedLayer>();
         var shape = inputShape;
         foreach (var layer in layers)
@@ -72,6 +73,9 @@ public sealed class Model
     public bool FunctionalInput { get; }
 
     public IReadOnlySet<string> Frozen { get; }
+
+    /// <summary>The graph's first op: how raw 0..255 RGB pixels become the network's input.</summary>
+    public Preprocessing Preprocessing { get; }
 
     public long[] OutputShape => Placed.Count == 0 ? InputShape : Placed[^1].Output;
 
@@ -129,10 +133,13 @@ public sealed class Model
     }
 
     public Model WithFrozen(IEnumerable<string> frozen) =>
-        new(Name, InputShape, Layers, BaseName, BaseLayerCount, FunctionalInput, frozen.ToHashSet());
+        new(Name, InputShape, Layers, BaseName, BaseLayerCount, FunctionalInput, frozen.ToHashSet(), Preprocessing);
+
+    public Model WithPreprocessing(Preprocessing preprocessing) =>
+        new(Name, InputShape, Layers, BaseName, BaseLayerCount, FunctionalInput, Frozen, preprocessing);
 
     /// <summary>The base alone (for feature extraction), keeping its frozen flags.</summary>
     public Model BaseOnly() => BaseName is null
         ? throw new ModelException($"Model '{Name}' has no base.")
-        : new(BaseName, InputShape, Layers.Take(BaseLayerCount).ToArray(), null, 0, FunctionalInput, Frozen);
+        : new(BaseName, InputShape, Layers.Take(BaseLayerCount).ToArray(), null, 0, FunctionalInput, Frozen, Preprocessing);
 }

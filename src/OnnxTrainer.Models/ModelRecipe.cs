@@ -15,11 +15,15 @@ public sealed record ModelRecipe
     public bool FreezeBase { get; init; }
     public string? TrainableFrom { get; init; }
 
+    /// <summary>rescale (default), caffe, torch or none.</summary>
+    public string? Preprocessing { get; init; }
+
     public Model Build()
     {
         if (FreezeBase && TrainableFrom is not null)
             throw new ModelException($"--freeze-base and --trainable-from {TrainableFrom} contradict each other; give one of them.");
         var model = Zoo.Build(Model, new ZooOptions { Head = Head, InputShape = InputShape, Classes = Classes });
+        if (Preprocessing is not null) model = model.WithPreprocessing(PreprocessingGraph.Parse(Preprocessing));
         if (FreezeBase) model = model.FreezeBase();
         if (TrainableFrom is not null) model = model.TrainableFrom(TrainableFrom);
         return model;

@@ -62,7 +62,8 @@ public class GraphSnapshotTests
         Assert.Contains("input input: f32[N,3,150,150]", lines);
         Assert.Contains("init block1_conv1/W: f32[64,3,3,3]", lines);
         Assert.Contains("init dense_1/W: f32[128,256]", lines);
-        Assert.Contains("block1_conv1/conv: f32[N,64,150,150] = Conv(input, block1_conv1/W, block1_conv1/B) {kernel_shape=[3,3], pads=[1,1,1,1], strides=[1,1]}", lines);
+        Assert.Contains("preprocess/out: f32[N,3,150,150] = Mul(input, const/0.003921569)", lines);
+        Assert.Contains("block1_conv1/conv: f32[N,64,150,150] = Conv(preprocess/out, block1_conv1/W, block1_conv1/B) {kernel_shape=[3,3], pads=[1,1,1,1], strides=[1,1]}", lines);
         Assert.Contains("block3_pool/out: f32[N,256,18,18] = MaxPool(block3_conv3/out) {kernel_shape=[2,2], pads=[0,0,0,0], strides=[2,2]}", lines);
         Assert.Contains("conv2d_1/conv: f32[N,32,2,2] = Conv(block5_pool/out, conv2d_1/W, conv2d_1/B) {kernel_shape=[3,3], pads=[0,0,0,0], strides=[1,1]}", lines);
         Assert.Contains("dense_2/out: f32[N,1] = Sigmoid(dense_2/gemm)", lines);

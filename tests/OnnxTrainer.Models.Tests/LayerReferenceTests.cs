@@ -14,8 +14,8 @@ public class LayerReferenceTests
     {
         // Models take images; a vector layer gets a (1, 1, F) image flattened in front of it (same values, same order).
         var model = kerasInput.Length == 3
-            ? new Model("one-layer", kerasInput, [layer])
-            : new Model("one-layer", [1, 1, kerasInput[0]], [new Flatten { Name = "to_vector" }, layer]);
+            ? new Model("one-layer", kerasInput, [layer], preprocessing: Preprocessing.None)
+            : new Model("one-layer", [1, 1, kerasInput[0]], [new Flatten { Name = "to_vector" }, layer], preprocessing: Preprocessing.None);
         var weights = new Weights();
         int k = 0;
         foreach (var p in model.AllParams)

@@ -57,7 +57,7 @@ public class StepCorrectnessTests
         {
             var g = ForwardGraph.Build(model, w, training: false).Graph;
             var x = new float[8 * 36];
-            data.FillImages([0, 1, 2, 3, 4, 5, 6, 7], x);
+            data.FillImages([0, 1, 2, 3, 4, 5, 6, 7], x, scale: 1f);
             var p = OrtRunner.RunOnce(g, Tensor.FromFloats("input", x, 8, 1, 6, 6))["output"].Floats;
             double sum = 0;
             for (int i = 0; i < 8; i++) sum -= data.Labels[i] == 1 ? Math.Log(p[i]) : Math.Log(1 - p[i]);
@@ -102,7 +102,7 @@ public class StepCorrectnessTests
 
         var x = new float[10 * 36];
         int[] idx = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-        data.FillImages(idx, x);
+        data.FillImages(idx, x, scale: 1f);
         var predicted = OrtRunner.RunOnce(OnnxModel.FromBytes(OnnxModel.ToBytes(exported)), Tensor.FromFloats("input", x, 10, 1, 6, 6))["output"].Floats;
         // The eval step's loss on the same batch, recomputed from the exported predictions (clipped BCE).
         double expectedLoss = 0;

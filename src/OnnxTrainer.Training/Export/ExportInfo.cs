@@ -28,7 +28,7 @@ public sealed record ExportInfo(
             model.InputShape,
             names,
             model.OutputActivation.ToString().ToLowerInvariant(),
-            "rescale:1/255",
+            model.Preprocessing.Name(),
             model.Layers.OfType<Conv2D>().LastOrDefault()?.Name);
     }
 

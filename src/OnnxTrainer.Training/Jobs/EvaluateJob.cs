@@ -31,7 +31,7 @@ public static class EvaluateJob
         {
             int n = Math.Min(batchSize, test.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per));
+            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per), scale: 1f);
             using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(input, 0, n * per), [n, .. test.Shape]);
             using var results = session.Run(new RunOptions(), [graph.Inputs[0].Name], [x], [graph.Outputs[0].Name]);
             var p = results[0].GetTensorDataAsSpan<float>();
