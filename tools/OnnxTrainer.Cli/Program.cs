@@ -28,6 +28,9 @@ public static class Program
         ModelsCommand.Create(),
         SummaryCommand.Create(),
         ExportCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        Commands.Bench.BenchCommand.Create(),
     };
 
     /// <summary>Runs a command line with the given writers (Main uses the console; tests use string writers).</summary>
@@ -40,9 +43,15 @@ public static class Program
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ModelException or CliException)
+        catch (Exception e) when (e is ModelException or CliException or ArgumentException or FormatException
+                                       or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
             return Fail(stderr, e.Message);
+        }
+        catch (Training.Fitting.TrainingDivergedException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
         }
     }
 

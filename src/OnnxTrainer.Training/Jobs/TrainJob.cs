@@ -55,13 +55,14 @@ public static class TrainJob
         var model = recipe.Build();
         CheckClasses(model, train);
         var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
+        var optimizer = Optimizer.Create(request.Optimizer);
         var weights = checkpoint is not null ? FromCheckpoint(checkpoint, model, checkpointPath)
             : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed)
             : Weights.Initialize(model, request.Fit.Seed);
 
         Directory.CreateDirectory(dir);
         var fit = request.Fit with { CheckpointPath = checkpointPath };
-        using var trainer = new Trainer(model, weights, loss, Optimizer.Create(request.Optimizer), fit, log);
+        using var trainer = new Trainer(model, weights, loss, optimizer, fit, log);
         if (checkpoint is not null)
         {
             trainer.Restore(checkpoint);

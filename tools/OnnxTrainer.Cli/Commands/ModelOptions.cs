@@ -64,19 +64,20 @@ public sealed class ModelOptions
         });
     }
 
-    /// <summary>Builds the model the options describe (Zoo.Build, then freezing); errors are ModelExceptions.</summary>
-    public Model Build(ParseResult parse)
+    /// <summary>The model the options describe, as a recipe (what checkpoints record to rebuild it).</summary>
+    public ModelRecipe Recipe(ParseResult parse) => new()
     {
-        var model = Zoo.Build(parse.GetRequiredValue(Model), new ZooOptions
-        {
-            Head = parse.GetValue(Head),
-            // An absent array option reads as an empty array; absent means the model's own input.
-            InputShape = parse.GetResult(InputShape) is null ? null : parse.GetValue(InputShape),
-            Classes = parse.GetValue(Classes),
-        });
-        if (parse.GetValue(FreezeBase)) return model.FreezeBase();
-        return parse.GetValue(TrainableFrom) is { } layer ? model.TrainableFrom(layer) : model;
-    }
+        Model = parse.GetRequiredValue(Model),
+        Head = parse.GetValue(Head),
+        // An absent array option reads as an empty array; absent means the model's own input.
+        InputShape = parse.GetResult(InputShape) is null ? null : parse.GetValue(InputShape),
+        Classes = parse.GetValue(Classes),
+        FreezeBase = parse.GetValue(FreezeBase),
+        TrainableFrom = parse.GetValue(TrainableFrom),
+    };
+
+    /// <summary>Builds the model the options describe (Zoo.Build, then freezing); errors are ModelExceptions.</summary>
+    public Model Build(ParseResult parse) => Recipe(parse).Build();
 
     /// <summary>
     /// The zoo name of the chosen model, "MODEL" or "MODEL+HEAD" (Model.Name of a VGG base or VGG with top is its Keras

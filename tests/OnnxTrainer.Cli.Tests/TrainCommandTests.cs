@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using OnnxTrainer.Data;
+
+namespace OnnxTrainer.Cli.Tests;
+
+/// <summary>train, evaluate and --resume end to end on a small generated MNIST-format data set.</summary>
+public class TrainCommandTests
+{
+    // 300 training and 100 test 28x28 images of 10 classes whose class is drawn into the image (a bright row band),
+    // so a convnet can learn them in one short epoch.
+    private static string MakeData(TempFolder folder)
+    {
+        string dir = folder["idx"];
+        Directory.CreateDirectory(dir);
+        void Write(string images, string labels, int count, int seed)
+        {
+            var rng = new Random(seed);
+            var pixels = new byte[count * 784];
+            var y = new byte[count];
+            for (int i = 0; i < count; i++)
+            {
+                y[i] = (byte)(i % 10);
+                for (int p = 0; p < 784; p++) pixels[i * 784 + p] = (byte)rng.Next(0, 60);
+                for (int r = 2 * y[i] + 4; r < 2 * y[i] + 6; r++)
+                    for (int c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = 255;
+            }
+            Idx.WriteImages(Path.Combine(dir, images), pixels, count, 28, 28);
+            Idx.WriteLabels(Path.Combine(dir, labels), y);
+        }
+        Write("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 300, 1);
+        Write("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 100, 2);
+        return "mnist:" + dir;
+    }
+
+    private static double Metric(string output, string key)
+    {
+        int i = output.IndexOf(key + ": ", StringComparison.Ordinal);
+        Assert.True(i >= 0, $"'{key}' not printed in:\n{output}");
+        string rest = output[(i + key.Length + 2)..];
+        return double.Parse(rest[..rest.IndexOfAny([' ', '\n'])], CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Train_writes_the_run_and_prints_test_metrics_that_evaluate_reproduces()
+    {
+        using var t = new TempFolder();
+        string data = MakeData(t);
+        string run = t["run"];
+        var trained = CliRun.Of("train", "mnist-convnet", "--data", data, "--epochs", "2", "--batch-size", "50", "--validation-split", "0.2",
+            "--lr", "1e-3", "--out", run).Succeeded();
+        double acc = Metric(trained.Stdout, "test_acc");
+        Assert.True(acc >= 0.9, $"test_acc {acc} below 0.9 on the banded digits:\n{trained.Stdout}");
+        Assert.Contains($"Model saved to {Path.Combine(run, "model.onnx")}", trained.Stdout);
+        foreach (var f in new[] { "model.onnx", "checkpoint.safetensors", "history.json", "curves.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), f + " missing");
+        var history = JsonSerializer.Deserialize<Dictionary<string, double[]>>(File.ReadAllText(Path.Combine(run, "history.json")))!;
+        foreach (var key in new[] { "loss", "acc", "val_loss", "val_acc" }) Assert.Equal(2, history[key].Length);
+
+        var evaluated = CliRun.Of("evaluate", Path.Combine(run, "model.onnx"), "--data", data).Succeeded();
+        Assert.Equal(acc, Metric(evaluated.Stdout, "test_acc"), 4);
+        Assert.Equal(Metric(trained.Stdout, "test_loss"), Metric(evaluated.Stdout, "test_loss"), 3);
+    }
+
+    [Fact]
+    public void Resume_continues_to_the_same_weights_and_a_second_run_into_the_same_folder_is_refused()
+    {
+        using var t = new TempFolder();
+        string data = MakeData(t);
+        string[] Args(string dir, int epochs, params string[] extra) =>
+            ["train", "mnist-convnet", "--data", data, "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--batch-size", "100", "--out", dir, .. extra];
+        CliRun.Of(Args(t["straight"], 2)).Succeeded();
+        CliRun.Of(Args(t["resumed"], 1)).Succeeded();
+
+        var again = CliRun.Of(Args(t["resumed"], 2));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already holds a run", again.Stderr);
+        Assert.Contains("--resume", again.Stderr);
+
+        CliRun.Of(Args(t["resumed"], 2, "--resume")).Succeeded();
+        Assert.Equal(File.ReadAllBytes(Path.Combine(t["straight"], "model.onnx")), File.ReadAllBytes(Path.Combine(t["resumed"], "model.onnx")));
+
+        var other = CliRun.Of(Args(t["resumed"], 3, "--resume", "--seed", "9"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("written by another run", other.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--data", "imagenet", "fashion-mnist")]
+    [InlineData("--optimizer", "adagrad", "rmsprop")]
+    [InlineData("--lr-schedule", "linear", "step:EVERY:FACTOR")]
+    [InlineData("--device", "tpu", "cpu or cuda")]
+    [InlineData("--loss", "hinge", "binary_crossentropy")]
+    public void Bad_training_options_name_the_value_and_write_nothing(string option, string value, string expected)
+    {
+        using var t = new TempFolder();
+        string data = MakeData(t);
+        var args = new List<string> { "train", "mnist-convnet", "--data", data, "--epochs", "1", "--out", t["run"] };
+        int i = args.IndexOf(option);
+        if (i >= 0) args[i + 1] = value; else args.AddRange([option, value]);
+        var r = CliRun.Of([.. args]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: ", r.Stderr);
+        Assert.Contains(value, r.Stderr);
+        Assert.Contains(expected, r.Stderr);
+        Assert.False(Directory.Exists(t["run"]) && Directory.EnumerateFileSystemEntries(t["run"]).Any(), "nothing may be written");
+    }
+}
