@@ -79,6 +79,9 @@ public sealed class GradientContext
     public string Neg(string a) => Op("Neg", a);
     public string Const(float v) => B.Const(v);
 
+    /// <summary>A bool mask as float 0/1.</summary>
+    public string AsFloat(string mask) => Op("Cast", [mask], A("to", (long)ElementType.Float));
+
     public static NodeAttribute A(string name, long value) => GraphBuilder.A(name, value);
     public static NodeAttribute A(string name, float value) => GraphBuilder.A(name, value);
     public static NodeAttribute A(string name, long[] value) => GraphBuilder.A(name, value);
@@ -126,7 +129,7 @@ public sealed class GradientContext
     {
         var t = B.TypeOf(value);
         if (t.IsStatic) return Const(t.Dims.Aggregate(1L, (a, d) => a * d));
-        return B.Op("Cast", [Typed("Size", [value], TensorType.Int64())], null, A("to", (long)ElementType.Float));
+        return AsFloat(Typed("Size", [value], TensorType.Int64()));
     }
 
     /// <summary>Axes of a Reduce* node (attribute or constant input 1), normalized and sorted; all axes when none are given.</summary>

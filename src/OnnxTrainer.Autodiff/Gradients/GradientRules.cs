@@ -29,7 +29,7 @@ public static class GradientRules
         ["Log"] = c => [c.Div(c.Dy, c.X(0))],                                           // dX = dY/X
         ["Sqrt"] = c => [c.Div(c.Mul(c.Dy, c.Const(0.5f)), c.Y())],                    // dX = dY/(2Y)
         ["Reciprocal"] = c => [c.Mul(c.Neg(c.Dy), c.Mul(c.Y(), c.Y()))],               // dX = -dY*Y^2
-        ["Relu"] = c => [c.Mul(c.Dy, c.Op("Sign", c.Y()))],                             // dX = dY*sign(Y): Y >= 0, so 1 where X > 0 and 0 at X <= 0
+        ["Relu"] = c => [c.Mul(c.Dy, c.AsFloat(c.Op("Greater", c.Y(), c.Const(0f))))],    // dX = dY*(Y > 0), exactly 0 where X <= 0
         ["Sigmoid"] = c => [c.Mul(c.Dy, c.Mul(c.Y(), c.Sub(c.Const(1f), c.Y())))],     // dX = dY*Y*(1-Y)
         ["Tanh"] = c => [c.Mul(c.Dy, c.Sub(c.Const(1f), c.Mul(c.Y(), c.Y())))],        // dX = dY*(1-Y^2)
         ["Softmax"] = ElementwiseRules.Softmax,

@@ -43,7 +43,7 @@ internal static class ShapeRules
         var axes = c.ReduceAxes();
         if (axes.Length == 0) return c.Each(() => c.Dy);
         string y = c.Node.Int("keepdims", 1) == 1 ? c.Y() : c.ReshapeKept(c.Y(), axes);
-        string mask = c.Op("Cast", [c.Op("Equal", c.X(0), y)], GradientContext.A("to", (long)ElementType.Float));
+        string mask = c.AsFloat(c.Op("Equal", c.X(0), y));
         string count = c.Op("ReduceSum", [mask, c.B.Ints(axes)], GradientContext.A("keepdims", 1L));
         return c.Each(() => c.Mul(mask, c.Div(KeepDims(c, axes), count)));
     }
