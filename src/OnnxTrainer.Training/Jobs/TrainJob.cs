@@ -6,6 +6,7 @@ using OnnxTrainer.Models;
 using OnnxTrainer.Training.Checkpoints;
 using OnnxTrainer.Training.Export;
 using OnnxTrainer.Training.Fitting;
+using OnnxTrainer.Training.Import;
 using OnnxTrainer.Training.Reports;
 
 namespace OnnxTrainer.Training.Jobs;
@@ -57,7 +58,7 @@ public static class TrainJob
         var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
         var optimizer = Optimizer.Create(request.Optimizer);
         var weights = checkpoint is not null ? FromCheckpoint(checkpoint, model, checkpointPath)
-            : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed)
+            : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed, log).Weights
             : Weights.Initialize(model, request.Fit.Seed);
 
         Directory.CreateDirectory(dir);

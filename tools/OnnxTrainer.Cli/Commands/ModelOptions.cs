@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using OnnxTrainer.Models;
+using OnnxTrainer.Training.Import;
 
 namespace OnnxTrainer.Cli.Commands;
 
 /// <summary>
 /// The options that choose a model, shared by every command that needs one:
-/// MODEL [--head HEAD] [--input-shape H,W,C] [--classes N] [--freeze-base | --trainable-from LAYER].
+/// MODEL [--head HEAD] [--input-shape H,W,C] [--classes N] [--freeze-base | --trainable-from LAYER] [--preprocessing NAME] [--weights FILE].
 /// Usage: <c>var model = new ModelOptions(); model.AddTo(command); ... model.Build(parseResult)</c>.
 /// </summary>
 public sealed class ModelOptions
@@ -48,6 +49,25 @@ public sealed class ModelOptions
         HelpName = "LAYER",
     };
 
+    public Option<string?> Preprocessing { get; } = new("--preprocessing")
+    {
+        Description = "The graph's first op on raw 0..255 RGB pixels: rescale (x/255), caffe (BGR minus ImageNet mean, Keras VGG weights), " +
+                      "torch (ImageNet mean/std, torchvision weights) or none. Default: what suits --weights (Keras .h5: caffe, torchvision: torch), else rescale.",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> Weights { get; } = new("--weights")
+    {
+        Description = "Weights to load: Keras .h5 (save_weights/save, keras.applications files), .safetensors (ours, torchvision or timm names) " +
+                      "or .onnx initializers. A head on a base is initialized when the file has none.",
+        HelpName = "FILE",
+    };
+
+    private readonly bool _withWeights;
+
+    /// <param name="withWeights">Whether the command takes --weights (summary, export, train).</param>
+    public ModelOptions(bool withWeights = false) => _withWeights = withWeights;
+
     /// <summary>Adds the argument and options to <paramref name="command"/>, with the check that at most one freezing option is given.</summary>
     public void AddTo(Command command)
     {
@@ -57,6 +77,8 @@ public sealed class ModelOptions
         command.Add(Classes);
         command.Add(FreezeBase);
         command.Add(TrainableFrom);
+        command.Add(Preprocessing);
+        if (_withWeights) command.Add(Weights);
         command.Validators.Add(result =>
         {
             if (result.GetValue(FreezeBase) && result.GetValue(TrainableFrom) is { } layer)
@@ -65,16 +87,34 @@ public sealed class ModelOptions
     }
 
     /// <summary>The model the options describe, as a recipe (what checkpoints record to rebuild it).</summary>
-    public ModelRecipe Recipe(ParseResult parse) => new()
+    public ModelRecipe Recipe(ParseResult parse)
     {
-        Model = parse.GetRequiredValue(Model),
-        Head = parse.GetValue(Head),
-        // An absent array option reads as an empty array; absent means the model's own input.
-        InputShape = parse.GetResult(InputShape) is null ? null : parse.GetValue(InputShape),
-        Classes = parse.GetValue(Classes),
-        FreezeBase = parse.GetValue(FreezeBase),
-        TrainableFrom = parse.GetValue(TrainableFrom),
-    };
+        var recipe = new ModelRecipe
+        {
+            Model = parse.GetRequiredValue(Model),
+            Head = parse.GetValue(Head),
+            // An absent array option reads as an empty array; absent means the model's own input.
+            InputShape = parse.GetResult(InputShape) is null ? null : parse.GetValue(InputShape),
+            Classes = parse.GetValue(Classes),
+            FreezeBase = parse.GetValue(FreezeBase),
+            TrainableFrom = parse.GetValue(TrainableFrom),
+            Preprocessing = parse.GetValue(Preprocessing) is { } p ? PreprocessingGraph.Parse(p).Name() : null,
+        };
+        // Without --preprocessing: what suits the weights file (for the model's input channels), else the model's default (rescale).
+        if (recipe.Preprocessing is null && WeightsPath(parse) is { } w)
+            recipe = recipe with { Preprocessing = WeightFiles.PreprocessingOf(w, recipe.Build().InputShape[2]).Name() };
+        return recipe;
+    }
+
+    /// <summary>The --weights file, or null (always null for a command without --weights).</summary>
+    public string? WeightsPath(ParseResult parse) => _withWeights ? parse.GetValue(Weights) : null;
+
+    /// <summary>The --weights file's weights for <paramref name="model"/> (saying what was loaded), or fresh glorot-uniform weights from <paramref name="seed"/>.</summary>
+    public Weights LoadWeights(ParseResult parse, Model model, long seed)
+    {
+        if (WeightsPath(parse) is not { } path) return OnnxTrainer.Models.Weights.Initialize(model, seed);
+        return WeightFiles.Load(path, model, seed, parse.InvocationConfiguration.Output).Weights;
+    }
 
     /// <summary>Builds the model the options describe (Zoo.Build, then freezing); errors are ModelExceptions.</summary>
     public Model Build(ParseResult parse) => Recipe(parse).Build();

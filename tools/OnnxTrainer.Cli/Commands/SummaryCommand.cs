@@ -8,13 +8,14 @@ public static class SummaryCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(withWeights: true);
         var command = new Command("summary", "Print a model's layers, output shapes and parameter counts as Keras' model.summary() does.");
         model.AddTo(command);
         command.SetAction(parse =>
         {
             var m = model.Build(parse);
             var o = parse.InvocationConfiguration.Output;
+            if (model.WeightsPath(parse) is not null) model.LoadWeights(parse, m, seed: 1); // checks the file fits, says what it holds
             o.WriteLine($"Model: {m.Name}");
             // len(model.trainable_weights) of len(model.weights), before the table so the output ends with Keras' totals.
             o.WriteLine($"Trainable weight tensors: {m.TrainableWeightCount} of {m.WeightCount}");

@@ -11,7 +11,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(withWeights: true);
         var data = new Option<string>("--data") { Description = "Training data: fashion-mnist, fashion-mnist:DIR or mnist:DIR.", HelpName = "SPEC", Required = true };
         var epochs = Int("--epochs", "Epochs to train (with --resume: the total to reach).", 5, 1);
         var batch = Int("--batch-size", "Examples per step.", 32, 1);
@@ -22,7 +22,6 @@ public static class TrainCommand
         var schedule = new Option<string>("--lr-schedule") { Description = "constant, step:EVERY:FACTOR, exp:GAMMA or cosine.", HelpName = "SCHEDULE", DefaultValueFactory = _ => "constant" };
         var loss = new Option<string?>("--loss") { Description = "Keras loss name (default: binary or categorical crossentropy from the output).", HelpName = "NAME" };
         var seed = new Option<long>("--seed") { Description = "Seed of initialization, shuffling and dropout (same seed, same weights).", HelpName = "N", DefaultValueFactory = _ => 1, CustomParser = r => ModelOptions.ParseNumber(r, "--seed", long.MinValue, long.MaxValue) ?? 0 };
-        var weights = new Option<string?>("--weights") { Description = "Start from these weights (.safetensors or .onnx).", HelpName = "FILE" };
         var split = Real("--validation-split", "Fraction of the training data (its end, as Keras) used for validation.", 0);
         var device = new Option<string>("--device") { Description = "cpu or cuda.", HelpName = "DEVICE", DefaultValueFactory = _ => "cpu" };
         var threads = Int("--threads", "Intra-op threads (0: one per core).", 0, 0);
@@ -33,7 +32,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a zoo model (Keras model.fit) and export it.");
         model.AddTo(command);
-        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, weights, split, device, threads, resume, patience, saveBest, output })
+        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output })
             command.Add(o);
         command.SetAction(parse =>
         {
@@ -47,7 +46,7 @@ public static class TrainCommand
                 ValidationSplit = parse.GetValue(split),
                 Optimizer = parse.GetValue(optimizer)!,
                 Loss = parse.GetValue(loss),
-                WeightsPath = parse.GetValue(weights),
+                WeightsPath = model.WeightsPath(parse),
                 Resume = parse.GetValue(resume),
                 OutDir = dir,
                 Fit = new FitOptions
