@@ -13,7 +13,7 @@ public class ExportTests
     {
         using var dir = new TempFolder();
         var run = CliRun.Of("export", "mnist-convnet", "--seed", "5", "--out", dir["mnist.onnx"]).Succeeded();
-        Assert.Equal($"Wrote {dir["mnist.onnx"]}: mnist-convnet, 93,322 parameters, input (28, 28, 1) as NCHW, seed 5.\n", run.Stdout);
+        Assert.Equal($"Wrote {dir["mnist.onnx"]}: mnist-convnet, 93,322 parameters, input (28, 28, 1) as NCHW, seed 5, Grad-CAM on conv2d_3.\n", run.Stdout);
         Assert.Equal(["mnist.onnx"], dir.Contents());
 
         using var session = new InferenceSession(dir["mnist.onnx"]);
@@ -45,7 +45,7 @@ public class ExportTests
         using var dir = new TempFolder();
         var run = CliRun.Of("export", "vgg16-base", "--head", "dense256-dropout", "--input-shape", "48,48,3", "--classes", "4",
             "--freeze-base", "--out", dir["head.onnx"]).Succeeded();
-        Assert.Contains("vgg16-base+dense256-dropout, 14,847,044 parameters, input (48, 48, 3) as NCHW, seed 1.", run.Stdout);
+        Assert.Contains("vgg16-base+dense256-dropout, 14,847,044 parameters, input (48, 48, 3) as NCHW, seed 1, Grad-CAM on block5_conv3.", run.Stdout);
         var g = OnnxModel.Load(dir["head.onnx"]);
         Assert.Equal(["input"], g.Inputs.Select(i => i.Name)); // no dropout mask at inference
         Assert.Equal(new long[] { TensorType.Batch, 3, 48, 48 }, g.Inputs[0].Type.Dims);
@@ -82,17 +82,54 @@ public class ExportTests
     }
 
     [Fact]
-    public void Metadata_has_exactly_the_four_keys()
+    public void Metadata_is_what_the_runtime_reads_and_the_explain_outputs_follow_the_options()
     {
-        var model = Zoo.Build("vgg19-base", new() { InputShape = [64, 64, 3] });
+        using var dir = new TempFolder();
+        var run = CliRun.Of("export", "santa-convnet", "--input-shape", "32,32,3", "--class-names", "other, santa", "--out", dir["a.onnx"]).Succeeded();
+        Assert.EndsWith("seed 1, Grad-CAM on conv2d_3.\n", run.Stdout);
+        var g = OnnxModel.Load(dir["a.onnx"]);
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["onnx_trainer.input_shape"] = "64,64,3",
+                ["onnx_trainer.class_names"] = "[\"other\",\"santa\"]",
+                ["onnx_trainer.explain_score"] = "logit",
+                ["onnx_trainer.gradcam_layer"] = "conv2d_3",
+                ["onnx_trainer.head"] = "binary",
+                ["onnx_trainer.input_name"] = "input",
+                ["onnx_trainer.input_shape"] = "32,32,3",
                 ["onnx_trainer.layout"] = "NCHW",
-                ["onnx_trainer.model"] = "vgg19-base",
-                ["onnx_trainer.output_activation"] = "linear",
+                ["onnx_trainer.model"] = "santa-convnet",
+                ["onnx_trainer.output_activation"] = "sigmoid",
+                ["onnx_trainer.output_name"] = "output",
+                ["onnx_trainer.preprocessing"] = "rescale",
             },
-            Commands.ExportCommand.Metadata("vgg19-base", model));
+            g.Metadata);
+        Assert.Equal(["output", "explain/activations", "explain/gradients", "explain/heatmap", "explain/class"], g.Outputs.Select(o => o.Name));
+        Assert.Equal("f32[N,64,4,4]", g.Outputs[1].Type.ToString());
+
+        CliRun.Of("export", "santa-convnet", "--input-shape", "32,32,3", "--gradcam-layer", "conv2d_2", "--out", dir["b.onnx"]).Succeeded();
+        var b = OnnxModel.Load(dir["b.onnx"]);
+        Assert.Equal("conv2d_2", b.Metadata["onnx_trainer.gradcam_layer"]);
+        Assert.Equal("f32[N,32,12,12]", b.Outputs.Single(o => o.Name == "explain/activations").Type.ToString());
+        Assert.Equal("[\"0\",\"1\"]", b.Metadata["onnx_trainer.class_names"]);
+
+        CliRun.Of("export", "santa-convnet", "--input-shape", "32,32,3", "--no-explain", "--out", dir["c.onnx"]).Succeeded();
+        var c = OnnxModel.Load(dir["c.onnx"]);
+        Assert.Equal(["output"], c.Outputs.Select(o => o.Name));
+        Assert.False(c.Metadata.ContainsKey("onnx_trainer.gradcam_layer"));
+    }
+
+    [Theory]
+    [InlineData("error: Grad-CAM layer 'flatten_1' is not a feature-map layer of model 'santa-convnet'. Expected one of: conv2d_1, maxpooling2d_1, conv2d_2, maxpooling2d_2, conv2d_3, maxpooling2d_3.", "santa-convnet", "--gradcam-layer", "flatten_1")]
+    [InlineData("error: Model 'vgg16-base' has no classifier (its output is linear); Grad-CAM explains a softmax or sigmoid class score. Add a head, for example --head dense256.", "vgg16-base", "--input-shape", "32,32,3", "--gradcam-layer", "block5_conv3")]
+    [InlineData("error: Model 'santa-convnet' has 2 classes (one sigmoid unit); got 3 class names (a, b, c).", "santa-convnet", "--class-names", "a,b,c")]
+    [InlineData("error: --no-explain and --gradcam-layer conv2d_1 contradict each other; give one of them.", "santa-convnet", "--no-explain", "--gradcam-layer", "conv2d_1")]
+    public void Explain_and_class_name_errors_are_one_line(string expected, params string[] args)
+    {
+        using var dir = new TempFolder();
+        var run = CliRun.Of(["export", .. args, "--out", dir["x.onnx"]]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(expected + "\n", run.Stderr);
+        Assert.Empty(dir.Contents());
     }
 }

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using OnnxTrainer.Models;
-using OnnxTrainer.Onnx;
+using OnnxTrainer.Training.Export;
 
 namespace OnnxTrainer.Cli.Commands;
 
-/// <summary>onnx-trainer export: a zoo model with freshly initialized weights as an .onnx file (inference form).</summary>
+/// <summary>
+/// onnx-trainer export: a zoo model with freshly initialized weights as an .onnx file (inference form), with the
+/// runtime's metadata and, for classifiers, the Grad-CAM outputs (Exporter, ExportInfo).
+/// </summary>
 public static class ExportCommand
 {
     public static Command Create()
@@ -17,6 +20,20 @@ public static class ExportCommand
             DefaultValueFactory = _ => 1,
             CustomParser = r => ModelOptions.ParseNumber(r, "--seed", long.MinValue, long.MaxValue) ?? 0,
         };
+        var classNames = new Option<string?>("--class-names")
+        {
+            Description = "Class names in class order, separated by commas, for example cats,dogs (default: 0, 1, ...).",
+            HelpName = "NAME,NAME,...",
+        };
+        var gradCamLayer = new Option<string?>("--gradcam-layer")
+        {
+            Description = "The layer Grad-CAM explains (default: the last Conv2D layer, block5_conv3 in VGG16).",
+            HelpName = "LAYER",
+        };
+        var noExplain = new Option<bool>("--no-explain")
+        {
+            Description = "Leave out the Grad-CAM outputs (explain_class, explain/*).",
+        };
         var output = new Option<string>("--out")
         {
             Description = "The .onnx file to write (replaced atomically if it exists).",
@@ -26,43 +43,41 @@ public static class ExportCommand
         var command = new Command("export", "Write a model with initialized weights as an ONNX file.");
         model.AddTo(command);
         command.Add(seed);
+        command.Add(classNames);
+        command.Add(gradCamLayer);
+        command.Add(noExplain);
         command.Add(output);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(noExplain) && result.GetValue(gradCamLayer) is { } layer)
+                result.AddError($"--no-explain and --gradcam-layer {layer} contradict each other; give one of them.");
+        });
         command.SetAction(parse =>
         {
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
             CheckWritable(path);
-            var m = model.Build(parse);
+            var recipe = model.Recipe(parse);
+            var m = recipe.Build();
             long s = parse.GetValue(seed);
-            var graph = ForwardGraph.Build(m, Weights.Initialize(m, s), training: false).Graph;
-            string name = model.ZooName(parse);
-            foreach (var (k, v) in Metadata(name, m)) graph.Metadata[k] = v;
+            var names = parse.GetValue(classNames)?.Split(',').Select(n => n.Trim()).ToList();
+            var info = ExportInfo.For(recipe, m, names);
+            if (parse.GetValue(noExplain)) info = info.WithGradCamLayer(m, null);
+            else if (parse.GetValue(gradCamLayer) is { } layer) info = info.WithGradCamLayer(m, layer);
             try
             {
-                OnnxModel.Save(graph, path);
+                Exporter.Save(m, Weights.Initialize(m, s), info, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new CliException($"--out expects a writable file path; cannot write '{path}': {e.Message}", e);
             }
+            string explain = info.GradCamLayer is { } l ? $", Grad-CAM on {l}" : "";
             parse.InvocationConfiguration.Output.WriteLine(
-                $"Wrote {path}: {name}, {KerasSummary.Thousands(m.TotalParams)} parameters, input ({string.Join(", ", m.InputShape)}) as NCHW, seed {s}.");
+                $"Wrote {path}: {info.ModelName}, {KerasSummary.Thousands(m.TotalParams)} parameters, input ({string.Join(", ", m.InputShape)}) as NCHW, seed {s}{explain}.");
             return 0;
         });
         return command;
     }
-
-    /// <summary>
-    /// The metadata_props the runtime reads (keys "onnx_trainer.*"): the zoo name (MODEL or MODEL+HEAD, which
-    /// Zoo.Build accepts back), the Keras input shape, the layout and the output activation. Minimal for now; the
-    /// training library's export adds class names, preprocessing and the Grad-CAM layer.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> Metadata(string zooName, Model model) => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["onnx_trainer.model"] = zooName,
-        ["onnx_trainer.input_shape"] = string.Join(",", model.InputShape),
-        ["onnx_trainer.layout"] = "NCHW",
-        ["onnx_trainer.output_activation"] = model.OutputActivation.ToString().ToLowerInvariant(),
-    };
 
     /// <summary>Fails before any work when the path cannot be a file we write: a folder, or in a folder that does not exist.</summary>
     private static void CheckWritable(string path)
