@@ -20,8 +20,14 @@ public static class Curves
         Panel(loss, x, history, "loss", $"{title}: training and validation loss");
         using var surface = SKSurface.Create(new SKImageInfo(2 * panelWidth, height));
         surface.Canvas.Clear(SKColors.White);
-        acc.Render(surface.Canvas, new ScottPlot.PixelRect(0, panelWidth, height, 0));
-        loss.Render(surface.Canvas, new ScottPlot.PixelRect(panelWidth, 2 * panelWidth, height, 0));
+        // Each panel renders on its own surface (a plot clears the canvas it renders on), then both are placed side by side.
+        foreach (var (plot, left) in new[] { (acc, 0), (loss, panelWidth) })
+        {
+            using var panel = SKSurface.Create(new SKImageInfo(panelWidth, height));
+            plot.Render(panel.Canvas, panelWidth, height);
+            using var snapshot = panel.Snapshot();
+            surface.Canvas.DrawImage(snapshot, left, 0);
+        }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         string tmp = path + ".tmp";
@@ -46,6 +52,7 @@ public static class Curves
         }
         p.Title(title);
         p.XLabel("Epochs");
-        p.ShowLegend();
+        // Losses fall and accuracies rise: keep the legend where the curves are not.
+        p.ShowLegend(key == "loss" ? ScottPlot.Alignment.UpperRight : ScottPlot.Alignment.LowerRight);
     }
 }
