@@ -31,6 +31,8 @@ public static class Program
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         Commands.Bench.BenchCommand.Create(),
+        DataCommand.Create(),
+        AugmentPreviewCommand.Create(),
     };
 
     /// <summary>Runs a command line with the given writers (Main uses the console; tests use string writers).</summary>

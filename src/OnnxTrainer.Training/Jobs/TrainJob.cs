@@ -2,6 +2,7 @@ using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
+using OnnxTrainer.Data.Augmentation;
 using OnnxTrainer.Models;
 using OnnxTrainer.Training.Checkpoints;
 using OnnxTrainer.Training.Export;
@@ -35,11 +36,15 @@ public static class TrainJob
         request.Fit.Validate();
 
         var spec = DataSpec.Parse(request.Data);
-        var loaded = spec.Load();
-        var train = loaded.Train;
-        var validation = loaded.Validation;
-        if (request.ValidationSplit > 0) (train, validation) = train.Split(request.ValidationSplit);
-        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {loaded.Test.Count} test images, {train.ClassCount} classes.");
+        var input = request.Recipe.Build().InputShape; // (H, W, C): image folders are resized to it
+        var (train, validation, test) = spec.Open(new SourceOptions
+        {
+            Input = ((int)input[0], (int)input[1], (int)input[2]),
+            ValidationSplit = request.ValidationSplit,
+            Augment = request.Augment is null ? null : AugmentOptions.Parse(request.Augment),
+            SkipBadFiles = request.SkipBadImages,
+        }, log);
+        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {test?.Count ?? 0} test images, {train.ClassNames.Count} classes{(request.Augment is null ? "" : ", training data augmented")}.");
 
         Checkpoint? checkpoint = request.Resume ? Checkpoint.Load(checkpointPath) : null;
         var recipe = Complete(request.Recipe, train);
@@ -62,14 +67,14 @@ public static class TrainJob
             : Weights.Initialize(model, request.Fit.Seed);
 
         Directory.CreateDirectory(dir);
-        var fit = request.Fit with { CheckpointPath = checkpointPath };
+        var fit = request.Fit with { CheckpointPath = checkpointPath, Augment = request.Augment is not null };
         using var trainer = new Trainer(model, weights, loss, optimizer, fit, log);
         if (checkpoint is not null)
         {
             trainer.Restore(checkpoint);
             log.WriteLine($"Resuming after epoch {checkpoint.Epoch} (step {checkpoint.Step}) from {checkpointPath}.");
         }
-        var history = trainer.Fit(new DatasetSource(train), validation is null ? null : new DatasetSource(validation), run.ToJson());
+        var history = trainer.Fit(train, validation, run.ToJson());
 
         string modelPath = Path.Combine(dir, ModelFile);
         Exporter.Save(model, trainer.CurrentWeights(), ExportInfo.For(model, train.ClassNames), modelPath);
@@ -77,26 +82,26 @@ public static class TrainJob
         AtomicText.Write(historyPath, history.ToJson());
         string curvesPath = Path.Combine(dir, CurvesFile);
         Curves.Save(history, curvesPath, model.Name);
-        var (testLoss, testAcc) = trainer.Evaluate(new DatasetSource(loaded.Test));
-        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, history, loaded.Test.Count);
+        var (testLoss, testAcc) = test is null ? (double.NaN, double.NaN) : trainer.Evaluate(test);
+        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, history, test?.Count ?? 0);
     }
 
     /// <summary>Fills what the data decides: the input shape, and the classes of a head (1 sigmoid unit for two classes).</summary>
-    private static ModelRecipe Complete(ModelRecipe recipe, ImageDataset train)
+    private static ModelRecipe Complete(ModelRecipe recipe, IExampleSource train)
     {
         var model = recipe.Build();
         int? classes = recipe.Classes;
-        if (classes is null && recipe.Head is not null) classes = train.ClassCount == 2 ? 1 : train.ClassCount;
+        if (classes is null && recipe.Head is not null) classes = train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count;
         return recipe with { InputShape = model.InputShape, Classes = classes };
     }
 
-    private static void CheckClasses(Model model, ImageDataset train)
+    private static void CheckClasses(Model model, IExampleSource train)
     {
         long units = model.OutputShape[^1];
-        bool fits = units == 1 ? train.ClassCount == 2 : units == train.ClassCount;
+        bool fits = units == 1 ? train.ClassNames.Count == 2 : units == train.ClassNames.Count;
         if (!fits)
             throw new ArgumentException(
-                $"Model '{model.Name}' has {(units == 1 ? "one sigmoid output (2 classes)" : $"{units} outputs")}, but the data has {train.ClassCount} classes; pass --classes {(train.ClassCount == 2 ? 1 : train.ClassCount)}.");
+                $"Model '{model.Name}' has {(units == 1 ? "one sigmoid output (2 classes)" : $"{units} outputs")}, but the data has {train.ClassNames.Count} classes; pass --classes {(train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count)}.");
     }
 
     private static Weights FromCheckpoint(Checkpoint checkpoint, Model model, string path)

@@ -8,8 +8,14 @@ public sealed record TrainRequest
 {
     public required ModelRecipe Recipe { get; init; }
 
-    /// <summary>A data spec: fashion-mnist[:DIR], mnist:DIR.</summary>
+    /// <summary>A data spec: fashion-mnist[:DIR], mnist:DIR, folders:DIR.</summary>
     public required string Data { get; init; }
+
+    /// <summary>ImageDataGenerator parameters for the training data (AugmentOptions.Parse form); null for none.</summary>
+    public string? Augment { get; init; }
+
+    /// <summary>Skip image files that cannot be decoded (counted in a warning) instead of failing.</summary>
+    public bool SkipBadImages { get; init; }
 
     /// <summary>Keras validation_split: the last fraction of the training data validates (0 for none).</summary>
     public double ValidationSplit { get; init; }
@@ -25,6 +31,6 @@ public sealed record TrainRequest
     public required string OutDir { get; init; }
 }
 
-/// <summary>Where a training run put its files, and its test metrics.</summary>
+/// <summary>Where a training run put its files, and its test metrics (NaN, with TestCount 0, when the data has no test set).</summary>
 public sealed record TrainResult(string ModelPath, string CheckpointPath, string HistoryPath, string CurvesPath,
     double TestLoss, double TestAcc, History History, int TestCount);

@@ -12,7 +12,9 @@ public static class TrainCommand
     public static Command Create()
     {
         var model = new ModelOptions(withWeights: true);
-        var data = new Option<string>("--data") { Description = "Training data: fashion-mnist, fashion-mnist:DIR or mnist:DIR.", HelpName = "SPEC", Required = true };
+        var data = new Option<string>("--data") { Description = "Training data: fashion-mnist, fashion-mnist:DIR, mnist:DIR or folders:DIR (DIR/train, DIR/validation, DIR/test of class subfolders, or DIR of class subfolders).", HelpName = "SPEC", Required = true };
+        var augment = new Option<string?>("--augment") { Description = "Augment the training data (ImageDataGenerator): listing-5.14, or rotation_range=40,width_shift_range=0.2,height_shift_range=0.2,shear_range=0.2,zoom_range=0.2,horizontal_flip=true,fill_mode=nearest.", HelpName = "SPEC" };
+        var skipBad = new Option<bool>("--skip-bad-images") { Description = "Skip image files that cannot be decoded (counted in a warning) instead of stopping." };
         var epochs = Int("--epochs", "Epochs to train (with --resume: the total to reach).", 5, 1);
         var batch = Int("--batch-size", "Examples per step.", 32, 1);
         var steps = new Option<int?>("--steps-per-epoch") { Description = "Batches per epoch (default: one pass over the data).", HelpName = "N", CustomParser = r => (int?)ModelOptions.ParseNumber(r, "--steps-per-epoch", 1, int.MaxValue) };
@@ -32,7 +34,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a zoo model (Keras model.fit) and export it.");
         model.AddTo(command);
-        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output })
+        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output, augment, skipBad })
             command.Add(o);
         command.SetAction(parse =>
         {
@@ -43,6 +45,8 @@ public static class TrainCommand
             {
                 Recipe = model.Recipe(parse),
                 Data = parse.GetRequiredValue(data),
+                Augment = parse.GetValue(augment),
+                SkipBadImages = parse.GetValue(skipBad),
                 ValidationSplit = parse.GetValue(split),
                 Optimizer = parse.GetValue(optimizer)!,
                 Loss = parse.GetValue(loss),
@@ -66,7 +70,7 @@ public static class TrainCommand
             };
             var o = parse.InvocationConfiguration.Output;
             var result = TrainJob.Run(request, o);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test_loss: {result.TestLoss:0.0000} - test_acc: {result.TestAcc:0.0000} ({result.TestCount} test images)"));
+            if (result.TestCount > 0) o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test_loss: {result.TestLoss:0.0000} - test_acc: {result.TestAcc:0.0000} ({result.TestCount} test images)"));
             o.WriteLine($"Model saved to {result.ModelPath}");
             o.WriteLine($"Checkpoint {result.CheckpointPath}, history {result.HistoryPath}, curves {result.CurvesPath}");
             return 0;

@@ -8,5 +8,6 @@ public static class BenchCommand
     public static Command Create() => new("bench", "Measure throughput (images/s) of training steps and other hot paths.")
     {
         TrainStepBenchCommand.Create(),
+        PipelineBenchCommand.Create(),
     };
 }
