@@ -51,36 +51,35 @@ internal static class ConvRules
     }
 
     /// <summary>
-    /// dW as one batched GEMM over an im2col of X: the columns come from kh*kw strided slices of the padded X
-    /// (k-major channels), dW_k = sum_n dY[n] (O x L) * cols[n]^T (L x kC), reordered to [O, C, kh, kw].
+    /// dW as ONE GEMM over an im2col of X that runs over batch and positions together: X^T = X as [C, N, H, W];
+    /// its kh*kw strided slices stacked give cols [kh*kw*C, N*Ho*Wo]; dW = dY^T [O, N*Ho*Wo] x cols^T, reordered to
+    /// [O, C, kh, kw].
     /// </summary>
     private static string ConvWeightGradient(GradientContext c, ConvGeometry geo)
     {
         var x = c.InType(0);
         var w = c.InType(1);
-        long n = x.Dims[0], ch = x.Dims[1], o = w.Dims[0], kh = geo.Kernel[0], kw = geo.Kernel[1];
+        long ch = x.Dims[1], o = w.Dims[0], kh = geo.Kernel[0], kw = geo.Kernel[1];
         long ho = c.OutType().Dims[2], wo = c.OutType().Dims[3];
-        string xp = geo.Pads.Any(p => p != 0)
-            ? c.Op("Pad", c.X(0), c.B.Ints(0, 0, geo.Pads[0], geo.Pads[1], 0, 0, geo.Pads[2], geo.Pads[3]))
-            : c.X(0);
+        var swap = A("perm", new long[] { 1, 0, 2, 3 });
+        string xt = c.Op("Transpose", [c.X(0)], swap);                                                  // [C, N, H, W]
+        var p = geo.Pads;
+        if (p.Any(v => v != 0)) xt = c.Op("Pad", xt, c.B.Ints(0, 0, p[0], p[1], 0, 0, p[2], p[3]));
+        var sliceType = x with { Dims = [ch, x.Dims[0], ho, wo] };
         var slices = new List<string>();
-        var sliceType = x with { Dims = [n, ch, ho, wo] };
         for (long i = 0; i < kh; i++)
             for (long j = 0; j < kw; j++)
             {
                 long r0 = i * geo.Dilations[0], c0 = j * geo.Dilations[1];
-                slices.Add(c.Typed("Slice", [xp,
+                slices.Add(c.Typed("Slice", [xt,
                     c.B.Ints(r0, c0), c.B.Ints(r0 + geo.Strides[0] * (ho - 1) + 1, c0 + geo.Strides[1] * (wo - 1) + 1),
                     c.B.Ints(2, 3), c.B.Ints(geo.Strides[0], geo.Strides[1])], sliceType));
             }
-        string cols = slices.Count == 1 ? slices[0] : c.Op("Concat", slices.ToArray(), A("axis", 1L));
-        string cols3 = c.Op("Reshape", cols, c.B.Ints(-1, kh * kw * ch, ho * wo));                     // [N, kC, L]
-        string dy3 = c.Op("Reshape", c.Dy, c.B.Ints(-1, o, ho * wo));                                  // [N, O, L]
-        string perExample = c.Typed("MatMul", [dy3, c.Op("Transpose", [cols3], A("perm", new long[] { 0, 2, 1 }))],
-            x with { Dims = [n, o, kh * kw * ch] });                                                     // [N, O, kC]
-        string summed = c.Op("ReduceSum", [perExample, c.B.Ints(0)], A("keepdims", 0L));               // [O, kC]
-        string split = c.Op("Reshape", summed, c.B.Ints(o, kh, kw, ch));
-        return c.Op("Transpose", [split], A("perm", new long[] { 0, 3, 1, 2 }));                        // [O, C, kh, kw]
+        string stacked = slices.Count == 1 ? slices[0] : c.Op("Concat", slices.ToArray(), A("axis", 0L));  // [kC, N, Ho, Wo]
+        string cols = c.Typed("Reshape", [stacked, c.B.Ints(kh * kw * ch, -1)], x with { Dims = [kh * kw * ch, TensorType.Unknown] });
+        string dyt = c.Typed("Reshape", [c.Op("Transpose", [c.Dy], swap), c.B.Ints(o, -1)], x with { Dims = [o, TensorType.Unknown] });
+        string dw = c.Typed("Gemm", [dyt, cols], x with { Dims = [o, kh * kw * ch] }, A("transB", 1L));   // [O, kC]
+        return c.Op("Transpose", [c.Op("Reshape", dw, c.B.Ints(o, kh, kw, ch))], A("perm", new long[] { 0, 3, 1, 2 }));
     }
 
     /// <summary>Gemm(a, b) with the given transposes and alpha.</summary>
