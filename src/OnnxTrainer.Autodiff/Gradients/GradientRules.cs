@@ -3,7 +3,7 @@ namespace OnnxTrainer.Autodiff.Gradients;
 /// <summary>
 /// The gradient rules: one row per primitive op, keyed by ONNX op type. dY is the gradient of the node's output,
 /// dX the gradient of its input; gradients of broadcast inputs are reduced by the walk. Rules longer than one
-/// expression are named methods in the sibling files (ElementwiseRules, ShapeRules, ConvRules, PoolRules, LossRules).
+/// expression are named methods in the sibling files (ElementwiseRules, ShapeRules, ConvRules, PoolRules, TrainingOpRules).
 /// </summary>
 public static class GradientRules
 {
@@ -36,7 +36,7 @@ public static class GradientRules
         ["LogSoftmax"] = ElementwiseRules.LogSoftmax,
         ["Identity"] = c => [c.Dy],                                                     // dX = dY
         ["Cast"] = c => [c.Dy],                                                         // float to float only: other casts carry no gradient
-        ["Dropout"] = LossRules.Dropout,
+        ["Dropout"] = TrainingOpRules.Dropout,
 
         // ---- shapes and reductions ----
         ["Flatten"] = c => c.Each(() => c.ReshapeLike(c.Dy, c.X(0))),                   // dX = reshape(dY, shape(X))
@@ -56,8 +56,8 @@ public static class GradientRules
         ["Conv"] = ConvRules.Conv,
         ["MaxPool"] = PoolRules.MaxPool,
         ["AveragePool"] = PoolRules.AveragePool,
-        ["BatchNormalization"] = LossRules.BatchNormalizationInference,
-        ["SoftmaxCrossEntropyLoss"] = LossRules.SoftmaxCrossEntropy,
+        ["BatchNormalization"] = TrainingOpRules.BatchNormalizationInference,
+        ["SoftmaxCrossEntropyLoss"] = TrainingOpRules.SoftmaxCrossEntropy,
 
         // ---- piecewise constant: zero gradient ----
         ["Sign"] = c => c.None(),

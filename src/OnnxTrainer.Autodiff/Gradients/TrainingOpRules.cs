@@ -4,7 +4,7 @@ using static OnnxTrainer.Autodiff.Gradients.GradientContext;
 namespace OnnxTrainer.Autodiff.Gradients;
 
 /// <summary>Gradient rules of the ONNX ops with a training meaning: Dropout, BatchNormalization, SoftmaxCrossEntropyLoss.</summary>
-internal static class LossRules
+internal static class TrainingOpRules
 {
     /// <summary>
     /// Y = Dropout(X, ratio, training_mode) with its mask output: dX = dY*mask/(1-ratio) in training mode, dY otherwise.
