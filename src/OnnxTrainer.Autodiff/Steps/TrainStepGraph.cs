@@ -34,6 +34,19 @@ public sealed record TrainStepGraph(
     /// <summary>Every tensor carried from one step to the next: parameters, then slots, then states.</summary>
     public IEnumerable<StepBinding> Carried => Parameters.Concat(Slots).Concat(States);
 
+    /// <summary>Values to start from: the weights for parameters and states, zeros for optimizer slots.</summary>
+    public Dictionary<string, Tensor> InitialCarried(Weights weights)
+    {
+        var initial = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var binding in Parameters.Concat(States)) initial[binding.Value] = weights[binding.Value];
+        foreach (var slot in Slots)
+        {
+            var dims = Graph.TypeOf(slot.Value).Dims;
+            initial[slot.Value] = Tensor.FromFloats(slot.Value, new float[dims.Aggregate(1L, (a, d) => a * d)], dims);
+        }
+        return initial;
+    }
+
     public static TrainStepGraph Build(Model model, Weights weights, LossKind loss, Optimizer optimizer)
     {
         var fwd = ForwardGraph.Build(model, weights, training: true);

@@ -26,10 +26,7 @@ public static class TrainStepBenchmark
         var loss = Targets.DefaultLoss(model);
         var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
         var eval = EvalStepGraph.Build(model, weights, loss);
-        var initial = step.Carried.ToDictionary(c => c.Value, c => weights.Contains(c.Value)
-            ? weights[c.Value]
-            : Onnx.Tensor.FromFloats(c.Value, new float[step.Graph.TypeOf(c.Value).ElementsPerExample], step.Graph.TypeOf(c.Value).Dims));
-        using var session = new StepSession(step, eval, initial, batch, device, threads);
+        using var session = new StepSession(step, eval, step.InitialCarried(weights), batch, device, threads);
         var rng = new SeededRandom(7);
         for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
         if (session.TargetFloats is { } t)

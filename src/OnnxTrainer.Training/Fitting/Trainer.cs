@@ -36,14 +36,7 @@ public sealed class Trainer : IDisposable
         _classes = (int)model.OutputShape[^1];
         _step = TrainStepGraph.Build(model, weights, loss, optimizer);
         var eval = EvalStepGraph.Build(model, weights, loss);
-        var initial = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var binding in _step.Parameters.Concat(_step.States)) initial[binding.Value] = weights[binding.Value];
-        foreach (var slot in _step.Slots)
-        {
-            var dims = _step.Graph.TypeOf(slot.Value).Dims;
-            initial[slot.Value] = Tensor.FromFloats(slot.Value, new float[dims.Aggregate(1L, (a, d) => a * d)], dims);
-        }
-        _session = new StepSession(_step, eval, initial, options.BatchSize, options.Device, options.Threads);
+        _session = new StepSession(_step, eval, _step.InitialCarried(weights), options.BatchSize, options.Device, options.Threads);
     }
 
     public TrainStepGraph StepGraph => _step;
