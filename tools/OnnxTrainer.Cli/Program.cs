@@ -31,6 +31,7 @@ public static class Program
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         Commands.Bench.BenchCommand.Create(),
+        TransferDemoCommand.Create(),
         DataCommand.Create(),
         AugmentPreviewCommand.Create(),
     };

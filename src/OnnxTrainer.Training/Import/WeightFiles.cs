@@ -141,7 +141,9 @@ public static class WeightFiles
                 case ".onnx":
                 {
                     var graph = OnnxModel.Load(path);
-                    var (naming, mapped) = ByName(model, graph.Initializers);
+                    // An initializer that is also a graph input is an optional input's default (explain_class), not a weight.
+                    var inputs = graph.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+                    var (naming, mapped) = ByName(model, graph.Initializers.Where(t => !inputs.Contains(t.Name)));
                     string? recorded = graph.Metadata.GetValueOrDefault(ExportInfo.Prefix + "preprocessing");
                     return (WeightFormat.Onnx, naming, mapped, DefaultPreprocessing(WeightFormat.Onnx, naming, channels, recorded));
                 }
@@ -165,7 +167,11 @@ public static class WeightFiles
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
-            if (t.Elem != ElementType.Float) problems.Add($"{t.Name} is {t.Type}, expected 32-bit floats");
+            if (t.Elem != ElementType.Float)
+            {
+                // Our weights are all floats: another type is a graph constant, unless it carries a weight's name.
+                if (model.AllParams.Any(p => p.Name == t.Name)) problems.Add($"{t.Name} is {t.Type}, expected 32-bit floats");
+            }
             else sources.Add(new SourceTensor(t.Name, t.Dims, t.Floats, i));
         }
         var naming = NamingOf(sources.Select(s => s.Name));

@@ -34,6 +34,8 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a zoo model (Keras model.fit) and export it.");
         model.AddTo(command);
+        var transfer = new TransferOptions();
+        transfer.AddTo(command);
         foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output, augment, skipBad })
             command.Add(o);
         command.SetAction(parse =>
@@ -69,7 +71,7 @@ public static class TrainCommand
                 },
             };
             var o = parse.InvocationConfiguration.Output;
-            var result = TrainJob.Run(request, o);
+            var result = transfer.Run(parse, request, o);
             if (result.TestCount > 0) o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test_loss: {result.TestLoss:0.0000} - test_acc: {result.TestAcc:0.0000} ({result.TestCount} test images)"));
             o.WriteLine($"Model saved to {result.ModelPath}");
             o.WriteLine($"Checkpoint {result.CheckpointPath}, history {result.HistoryPath}, curves {result.CurvesPath}");

@@ -1,0 +1,128 @@
+using OnnxTrainer.Autodiff.Losses;
+using OnnxTrainer.Autodiff.Steps;
+using OnnxTrainer.Data;
+using OnnxTrainer.Models;
+using OnnxTrainer.Training.Export;
+using OnnxTrainer.Training.Import;
+using OnnxTrainer.Training.Jobs;
+using OnnxTrainer.Training.Reports;
+
+namespace OnnxTrainer.Training.Transfer;
+
+/// <summary>The train command's transfer-learning options.</summary>
+public sealed record TransferRequest
+{
+    /// <summary>Fast feature extraction: run the frozen base once, keep its features in this folder, train the head on them.</summary>
+    public string? FeaturesCache { get; init; }
+
+    /// <summary>Fine-tuning epochs after the head is trained (a second phase, trainable from the recipe's TrainableFrom).</summary>
+    public int? FineTuneEpochs { get; init; }
+
+    /// <summary>Learning rate of the fine-tuning phase (default: a tenth of the first phase's).</summary>
+    public double? FineTuneLearningRate { get; init; }
+
+    public bool Applies => FeaturesCache is not null || FineTuneEpochs is not null;
+}
+
+/// <summary>
+/// Transfer learning as the chapter does it, on top of <see cref="TrainJob"/>:
+/// <list type="bullet">
+/// <item>with a features cache and no fine-tuning, listings 5.17-5.18: features of the frozen base (cached), a head
+/// trained on them, and base + head exported as one model.onnx;</item>
+/// <item>with fine-tune epochs, listings 5.20-5.23 in one command: phase 1 trains the head on the frozen base (end to
+/// end, with augmentation if asked, or on cached features) into OUT/head/; phase 2 starts from its model, makes the
+/// layers from --trainable-from on trainable, and trains on at the fine-tuning learning rate with a fresh optimizer
+/// (Keras recompiles) into OUT/. --resume continues whichever phase was interrupted.</item>
+/// </list>
+/// </summary>
+public static class TransferJob
+{
+    public const string HeadFolder = "head";
+
+    public static TrainResult Run(TrainRequest request, TransferRequest transfer, TextWriter log)
+    {
+        if (transfer.FineTuneEpochs is null) return FeatureExtractionRun(request, transfer.FeaturesCache!, log);
+
+        if (transfer.FineTuneEpochs < 1) throw new ArgumentException($"--fine-tune-epochs must be at least 1, got {transfer.FineTuneEpochs}.");
+        if (request.Recipe.TrainableFrom is not { } layer)
+            throw new ArgumentException("--fine-tune-epochs needs --trainable-from LAYER: the first layer to unfreeze after the head is trained (block5_conv1 in listing 5.22).");
+        if (request.Recipe.Head is null)
+            throw new ArgumentException("--fine-tune-epochs needs a base with a head (--head): phase 1 trains the head on the frozen base.");
+        double lr = transfer.FineTuneLearningRate ?? request.Fit.LearningRate / 10;
+        if (!(lr > 0) || double.IsInfinity(lr)) throw new ArgumentException($"--fine-tune-lr must be a positive number, got {lr}.");
+
+        string headDir = Path.Combine(request.OutDir, HeadFolder);
+        string headModel = Path.Combine(headDir, TrainJob.ModelFile);
+        var phase1 = request with { Recipe = request.Recipe with { FreezeBase = true, TrainableFrom = null }, OutDir = headDir };
+        if (request.Resume && !File.Exists(Path.Combine(request.OutDir, TrainJob.CheckpointFile)) && !File.Exists(Path.Combine(headDir, TrainJob.CheckpointFile)))
+            throw new ArgumentException($"--resume: '{request.OutDir}' has no checkpoint of either phase.");
+        bool phase1Done = request.Resume && File.Exists(headModel) && File.Exists(Path.Combine(request.OutDir, TrainJob.CheckpointFile));
+        if (!phase1Done)
+        {
+            bool resumePhase1 = request.Resume && File.Exists(Path.Combine(headDir, TrainJob.CheckpointFile));
+            log.WriteLine($"Phase 1: train the head on the frozen base ({request.Fit.Epochs} epochs, lr {request.Fit.LearningRate}) into {headDir}.");
+            var first = transfer.FeaturesCache is { } cache
+                ? FeatureExtractionRun(phase1 with { Resume = resumePhase1 }, cache, log)
+                : TrainJob.Run(phase1 with { Resume = resumePhase1 }, log);
+            log.WriteLine(FormattableString.Invariant($"Phase 1 test_loss: {first.TestLoss:0.0000} - test_acc: {first.TestAcc:0.0000}"));
+        }
+        log.WriteLine($"Phase 2: fine-tune from {layer} ({transfer.FineTuneEpochs} epochs, lr {lr}) into {request.OutDir}.");
+        return TrainJob.Run(request with
+        {
+            WeightsPath = headModel,
+            Fit = request.Fit with { Epochs = transfer.FineTuneEpochs.Value, LearningRate = lr },
+            Resume = request.Resume && File.Exists(Path.Combine(request.OutDir, TrainJob.CheckpointFile)),
+        }, log);
+    }
+
+    /// <summary>Listings 5.17-5.18 with the train command's outputs: model.onnx (base + head), the head's checkpoint, history.json, curves.png, test metrics.</summary>
+    private static TrainResult FeatureExtractionRun(TrainRequest request, string cacheDir, TextWriter log)
+    {
+        string dir = request.OutDir;
+        string checkpointPath = Path.Combine(dir, TrainJob.CheckpointFile);
+        if (request.Resume)
+            throw new ArgumentException("--resume with --features-cache: training a head on cached features takes seconds; run it again into a new --out (the features are reused).");
+        if (File.Exists(checkpointPath))
+            throw new ArgumentException($"'{dir}' already holds a run ({TrainJob.CheckpointFile}); choose another --out.");
+        if (request.Recipe.Head is null)
+            throw new ArgumentException("--features-cache needs a base with a head (for example vgg16-base --head dense256-dropout): the head trains on the base's features.");
+        if (request.ValidationSplit is < 0 or >= 1)
+            throw new ArgumentException($"--validation-split must be in [0, 1), got {request.ValidationSplit}.");
+        request.Fit.Validate();
+
+        var spec = DataSpec.Parse(request.Data);
+        var loaded = spec.Load();
+        var train = loaded.Train;
+        var validation = loaded.Validation;
+        if (request.ValidationSplit > 0) (train, validation) = train.Split(request.ValidationSplit);
+        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {loaded.Test.Count} test images, {train.ClassCount} classes.");
+
+        var recipe = request.Recipe with
+        {
+            FreezeBase = true,
+            TrainableFrom = null,
+            Classes = request.Recipe.Classes ?? (train.ClassCount == 2 ? 1 : train.ClassCount),
+        };
+        var model = recipe.Build();
+        var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
+        var weights = request.WeightsPath is not null
+            ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed, log).Weights
+            : Weights.Initialize(model, request.Fit.Seed);
+        if (request.WeightsPath is null) log.WriteLine("Warning: no --weights: the base's features come from random weights.");
+
+        Directory.CreateDirectory(dir);
+        string dataKey = $"{spec}|split={request.ValidationSplit}";
+        var result = FeatureExtraction.Fit(model, weights, new DatasetSource(train), validation is null ? null : new DatasetSource(validation),
+            new DatasetSource(loaded.Test), dataKey, loss, request.Optimizer, request.Fit with { CheckpointPath = checkpointPath, Augment = false },
+            cacheDir, log);
+
+        string modelPath = Path.Combine(dir, TrainJob.ModelFile);
+        Exporter.Save(model, result.Weights, ExportInfo.For(model, train.ClassNames), modelPath);
+        string historyPath = Path.Combine(dir, TrainJob.HistoryFile);
+        AtomicText.Write(historyPath, result.History.ToJson());
+        string curvesPath = Path.Combine(dir, TrainJob.CurvesFile);
+        Curves.Save(result.History, curvesPath, model.Name + " (feature extraction)");
+        var (testLoss, testAcc) = result.Test!.Value;
+        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, result.History, loaded.Test.Count);
+    }
+}

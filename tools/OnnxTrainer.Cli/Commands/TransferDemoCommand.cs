@@ -1,0 +1,48 @@
+using System.CommandLine;
+using OnnxTrainer.Training.Transfer;
+
+namespace OnnxTrainer.Cli.Commands;
+
+/// <summary>onnx-trainer transfer-demo: pretrain on eight Fashion-MNIST classes, then compare scratch, feature extraction and fine-tuning on the other two.</summary>
+public static class TransferDemoCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TransferDemoOptions { OutDir = "" };
+        var classes = new Option<string>("--classes") { Description = $"The two classes of the small task, comma-separated. Default {string.Join(",", defaults.Classes)}.", HelpName = "A,B", DefaultValueFactory = _ => string.Join(",", defaults.Classes) };
+        var pretrain = Number("--pretrain-epochs", "Epochs of pretraining on the eight other classes.", defaults.PretrainEpochs);
+        var epochs = Number("--epochs", "Epochs of training from scratch and of the head in feature extraction.", defaults.Epochs);
+        var fineTune = Number("--fine-tune-epochs", "Epochs of fine-tuning after feature extraction.", defaults.FineTuneEpochs);
+        var perClass = Number("--per-class", "Training images per class of the small task.", defaults.PerClass);
+        var data = new Option<string?>("--fashion-mnist") { Description = "Folder of the Fashion-MNIST IDX files (default: the Debian package's).", HelpName = "DIR" };
+        var output = new Option<string>("--out") { Description = "Folder for the models, histories, curves, cached features and results.json.", HelpName = "DIR", Required = true };
+        var command = new Command("transfer-demo", "Transfer learning on Fashion-MNIST: pretrain a base on 8 classes, then on 2,000 images of the other 2 compare training from scratch, feature extraction and fine-tuning.");
+        foreach (Option o in new Option[] { classes, pretrain, epochs, fineTune, perClass, data, output }) command.Add(o);
+        command.SetAction(parse =>
+        {
+            var o = parse.InvocationConfiguration.Output;
+            var results = TransferDemo.Run(defaults with
+            {
+                Classes = parse.GetValue(classes)!.Split(',').Select(c => c.Trim()).ToList(),
+                PretrainEpochs = parse.GetValue(pretrain),
+                Epochs = parse.GetValue(epochs),
+                FineTuneEpochs = parse.GetValue(fineTune),
+                PerClass = parse.GetValue(perClass),
+                FashionDirectory = parse.GetValue(data),
+                OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
+            }, o);
+            o.WriteLine();
+            o.WriteLine(TransferDemo.Table(results));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<int> Number(string name, string description, int fallback) => new(name)
+    {
+        Description = $"{description} Default {fallback}.",
+        HelpName = "N",
+        DefaultValueFactory = _ => fallback,
+        CustomParser = r => (int)(ModelOptions.ParseNumber(r, name, 1, 100_000) ?? fallback),
+    };
+}
