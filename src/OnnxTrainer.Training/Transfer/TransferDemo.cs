@@ -4,6 +4,7 @@ using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models;
+using OnnxTrainer.Onnx.Formats;
 using OnnxTrainer.Training.Export;
 using OnnxTrainer.Training.Fitting;
 using OnnxTrainer.Training.Import;
@@ -47,6 +48,8 @@ public sealed record DemoResult(string Method, long TrainableParams, int Epochs,
 /// </summary>
 public static class TransferDemo
 {
+    private const string PretrainKey = "demo_pretraining";
+
     public static IReadOnlyList<DemoResult> Run(TransferDemoOptions o, TextWriter log)
     {
         if (o.Classes.Count != 2) throw new ArgumentException($"The demo's small task has two classes; got {o.Classes.Count}.");
@@ -67,13 +70,24 @@ public static class TransferDemo
         var pretrainModel = Zoo.Build("mnist-convnet", new ZooOptions { Classes = pretrainTrain.ClassCount });
         string pretrained = Path.Combine(o.OutDir, "pretrained.safetensors");
         var started = Now();
-        using (var trainer = new Trainer(pretrainModel, Weights.Initialize(pretrainModel, o.Seed), Targets.DefaultLoss(pretrainModel),
-                   Optimizer.Create("rmsprop"), fit with { Epochs = o.PretrainEpochs, BatchSize = 64 }, log))
+        // Pretraining is deterministic: a file from the same classes, epochs and seed is the same file, so reuse it.
+        string pretrainKey = $"{string.Join(",", pretrainTrain.ClassNames)}|epochs={o.PretrainEpochs}|seed={o.Seed}|batch=64";
+        if (File.Exists(pretrained) && Safetensors.Read(pretrained).Metadata.GetValueOrDefault(PretrainKey) == pretrainKey)
+        {
+            log.WriteLine($"== Pretrained base: reusing {pretrained} ({pretrainKey}).");
+        }
+        else
         {
             log.WriteLine($"== Pretraining {pretrainModel.Name} on 8 classes ({o.PretrainEpochs} epochs)");
+            using var trainer = new Trainer(pretrainModel, Weights.Initialize(pretrainModel, o.Seed), Targets.DefaultLoss(pretrainModel),
+                Optimizer.Create("rmsprop"), fit with { Epochs = o.PretrainEpochs, BatchSize = 64 }, log);
             trainer.Fit(new DatasetSource(pretrainTrain), null);
             var (_, acc) = trainer.Evaluate(new DatasetSource(pretrainTest));
-            WeightFiles.Save(trainer.CurrentWeights(), pretrainModel.Preprocessing, pretrained);
+            Safetensors.Write(pretrained, trainer.CurrentWeights().All, new Dictionary<string, string>
+            {
+                [WeightFiles.PreprocessingKey] = pretrainModel.Preprocessing.Name(),
+                [PretrainKey] = pretrainKey,
+            });
             log.WriteLine(Invariant($"Pretrained: test_acc {acc:0.0000} on the 8 classes ({Seconds(started):0} s); weights in {pretrained}."));
         }
 

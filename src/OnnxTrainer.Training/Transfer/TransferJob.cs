@@ -90,18 +90,24 @@ public static class TransferJob
             throw new ArgumentException($"--validation-split must be in [0, 1), got {request.ValidationSplit}.");
         request.Fit.Validate();
 
+        if (request.Augment is not null)
+            throw new ArgumentException("--features-cache runs the base once per image, so the training data cannot be augmented (listing 5.17); drop --augment, or train end to end with --freeze-base.");
         var spec = DataSpec.Parse(request.Data);
-        var loaded = spec.Load();
-        var train = loaded.Train;
-        var validation = loaded.Validation;
-        if (request.ValidationSplit > 0) (train, validation) = train.Split(request.ValidationSplit);
-        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {loaded.Test.Count} test images, {train.ClassCount} classes.");
+        var input = request.Recipe.Build().InputShape; // (H, W, C): image folders are resized to it
+        var (train, validation, test) = spec.Open(new SourceOptions
+        {
+            Input = ((int)input[0], (int)input[1], (int)input[2]),
+            ValidationSplit = request.ValidationSplit,
+            SkipBadFiles = request.SkipBadImages,
+        }, log);
+        int classes = train.ClassNames.Count;
+        log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {test?.Count ?? 0} test images, {classes} classes.");
 
         var recipe = request.Recipe with
         {
             FreezeBase = true,
             TrainableFrom = null,
-            Classes = request.Recipe.Classes ?? (train.ClassCount == 2 ? 1 : train.ClassCount),
+            Classes = request.Recipe.Classes ?? (classes == 2 ? 1 : classes),
         };
         var model = recipe.Build();
         var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
@@ -112,17 +118,16 @@ public static class TransferJob
 
         Directory.CreateDirectory(dir);
         string dataKey = $"{spec}|split={request.ValidationSplit}";
-        var result = FeatureExtraction.Fit(model, weights, new DatasetSource(train), validation is null ? null : new DatasetSource(validation),
-            new DatasetSource(loaded.Test), dataKey, loss, request.Optimizer, request.Fit with { CheckpointPath = checkpointPath, Augment = false },
+        var result = FeatureExtraction.Fit(model, weights, train, validation, test, dataKey, loss, request.Optimizer, request.Fit with { CheckpointPath = checkpointPath, Augment = false },
             cacheDir, log);
 
         string modelPath = Path.Combine(dir, TrainJob.ModelFile);
-        Exporter.Save(model, result.Weights, ExportInfo.For(model, train.ClassNames), modelPath);
+        Exporter.Save(model, result.Weights, ExportInfo.For(recipe, model, train.ClassNames), modelPath);
         string historyPath = Path.Combine(dir, TrainJob.HistoryFile);
         AtomicText.Write(historyPath, result.History.ToJson());
         string curvesPath = Path.Combine(dir, TrainJob.CurvesFile);
         Curves.Save(result.History, curvesPath, model.Name + " (feature extraction)");
-        var (testLoss, testAcc) = result.Test!.Value;
-        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, result.History, loaded.Test.Count);
+        var (testLoss, testAcc) = result.Test ?? (double.NaN, double.NaN);
+        return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, result.History, test?.Count ?? 0);
     }
 }

@@ -12,7 +12,7 @@ public static class ExportCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(withWeights: true);
         var seed = new Option<long>("--seed")
         {
             Description = "Seed of the glorot-uniform initialization (same seed, same file).",
@@ -65,7 +65,7 @@ public static class ExportCommand
             else if (parse.GetValue(gradCamLayer) is { } layer) info = info.WithGradCamLayer(m, layer);
             try
             {
-                Exporter.Save(m, Weights.Initialize(m, s), info, path);
+                Exporter.Save(m, model.LoadWeights(parse, m, s), info, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
