@@ -19,8 +19,8 @@ public class StepGraphSnapshotTests
         var weights = Weights.Initialize(model, 1);
         var loss = Targets.DefaultLoss(model);
         var train = TrainStepGraph.Build(model, weights, loss, Optimizer.Create("rmsprop"));
-        Approval.Verify($"onnx-graphs/{name}.train-step.txt", GraphText.Render(train.Graph));
-        Approval.Verify($"onnx-graphs/{name}.eval-step.txt", GraphText.Render(EvalStepGraph.Build(model, weights, loss).Graph));
+        Approval.Verify($"onnx-graphs/steps/{name}.train-step.txt", GraphText.Render(train.Graph));
+        Approval.Verify($"onnx-graphs/steps/{name}.eval-step.txt", GraphText.Render(EvalStepGraph.Build(model, weights, loss).Graph));
     }
 
     [Fact]
