@@ -121,16 +121,7 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
         }
         else
         {
-            var folder = new FolderOptions
-            {
-                TargetSize = options.Input is { } input ? (input.Height, input.Width) : new FolderOptions().TargetSize,
-                ColorMode = options.Input is { Channels: 1 } ? ColorMode.Grayscale : ColorMode.Rgb,
-                Interpolation = options.Interpolation,
-                SkipBadFiles = options.SkipBadFiles,
-                Workers = options.Workers,
-            };
-            if (options.Input is { Channels: not (1 or 3) } bad)
-                throw new ArgumentException($"Image folders give 1 (grayscale) or 3 (RGB) channels; the model takes {bad.Channels}.");
+            var folder = FolderOptionsFor(options);
             bool split = System.IO.Directory.Exists(System.IO.Path.Combine(Directory, "train"));
             string validationDir = System.IO.Path.Combine(Directory, "validation"), testDir = System.IO.Path.Combine(Directory, "test");
             if (options.ValidationSplit > 0)
@@ -155,6 +146,20 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
         return new DataSources(train, validation, test);
     }
 
+    /// <summary>
+    /// Only the test data, for evaluation: the IDX test set, or DIR/test of an image folder (resized and color-converted
+    /// as <see cref="Open"/> does; its "Found" line goes to <paramref name="log"/>).
+    /// </summary>
+    public IExampleSource OpenTest(SourceOptions options, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Kind != DataSourceKind.Folders) return new DatasetSource(Load().Test);
+        string testDir = System.IO.Path.Combine(Directory, "test");
+        if (!System.IO.Directory.Exists(testDir))
+            throw new DirectoryNotFoundException($"--data {this}: there is no test folder '{testDir}' to evaluate on; expected DIR/test with one subfolder per class.");
+        return OpenFolder(testDir, FolderOptionsFor(options), log);
+    }
+
     /// <summary>The folder holding the training classes: DIR/train when it exists, else DIR.</summary>
     public string TrainDirectory
     {
@@ -163,6 +168,20 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
             string train = System.IO.Path.Combine(Directory, "train");
             return System.IO.Directory.Exists(train) ? train : Directory;
         }
+    }
+
+    private static FolderOptions FolderOptionsFor(SourceOptions options)
+    {
+        if (options.Input is { Channels: not (1 or 3) } bad)
+            throw new ArgumentException($"Image folders give 1 (grayscale) or 3 (RGB) channels; the model takes {bad.Channels}.");
+        return new FolderOptions
+        {
+            TargetSize = options.Input is { } input ? (input.Height, input.Width) : new FolderOptions().TargetSize,
+            ColorMode = options.Input is { Channels: 1 } ? ColorMode.Grayscale : ColorMode.Rgb,
+            Interpolation = options.Interpolation,
+            SkipBadFiles = options.SkipBadFiles,
+            Workers = options.Workers,
+        };
     }
 
     private static FolderSource OpenFolder(string dir, FolderOptions options, TextWriter log)

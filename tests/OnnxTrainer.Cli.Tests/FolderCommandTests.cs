@@ -56,6 +56,8 @@ public class FolderCommandTests
         int i = trained.Stdout.IndexOf("test_acc: ", StringComparison.Ordinal);
         double acc = double.Parse(trained.Stdout.Substring(i + 10, 6), CultureInfo.InvariantCulture);
         Assert.True(acc >= 0.9, $"test_acc {acc} on two row-band classes:\n{trained.Stdout}");
+        var evaluated = CliRun.Of("evaluate", Path.Combine(t["run"], "model.onnx"), "--data", "folders:" + dir).Succeeded();
+        Assert.Contains(trained.Stdout.Substring(i, 16), evaluated.Stdout); // "test_acc: 0.xxxx" of the same 20 test images
 
         var augmented = CliRun.Of("train", "mnist-convnet", "--classes", "2", "--data", "folders:" + dir, "--epochs", "1", "--batch-size", "10",
             "--augment", "rotation_range=10,width_shift_range=0.1,zoom_range=0.1", "--out", t["augmented"]).Succeeded();

@@ -17,13 +17,14 @@ public static class EvaluateJob
             ? v
             : throw new InvalidDataException($"'{modelPath}' has no {ExportInfo.Prefix}{key} metadata; export it with onnx-trainer.");
         bool sigmoid = Meta("output_activation") == "sigmoid";
-        var test = DataSpec.Parse(data).Load().Test;
         var inputDims = graph.Inputs[0].Type.Dims;
-        if (!inputDims[1..].SequenceEqual(test.Shape))
-            throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", inputDims[1..])}) inputs, but {data} images are ({string.Join(",", test.Shape)}).");
+        // Image folders are resized and color-converted to the model's input (N, C, H, W); IDX images must match it.
+        var test = DataSpec.Parse(data).OpenTest(new SourceOptions { Input = ((int)inputDims[2], (int)inputDims[3], (int)inputDims[1]) }, TextWriter.Null);
+        if (!inputDims[1..].SequenceEqual(test.ExampleShape))
+            throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", inputDims[1..])}) inputs, but {data} images are ({string.Join(",", test.ExampleShape)}).");
         using var options = Device.Options(device);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
-        int per = test.ExampleSize;
+        int per = (int)test.ExampleShape.Aggregate(1L, (a, d) => a * d);
         var input = new float[batchSize * per];
         var indices = new int[batchSize];
         double lossSum = 0, correct = 0;
@@ -31,14 +32,14 @@ public static class EvaluateJob
         {
             int n = Math.Min(batchSize, test.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per), scale: 1f);
-            using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(input, 0, n * per), [n, .. test.Shape]);
+            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per), null);
+            using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(input, 0, n * per), [n, .. test.ExampleShape]);
             using var results = session.Run(new RunOptions(), [graph.Inputs[0].Name], [x], [graph.Outputs[0].Name]);
             var p = results[0].GetTensorDataAsSpan<float>();
             int k = p.Length / n;
             for (int i = 0; i < n; i++)
             {
-                int label = test.Labels[start + i];
+                int label = test.Label(start + i);
                 var row = p.Slice(i * k, k);
                 if (sigmoid)
                 {

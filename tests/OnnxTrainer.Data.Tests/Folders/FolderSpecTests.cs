@@ -71,6 +71,19 @@ public sealed class FolderSpecTests
     }
 
     [Fact]
+    public void OpenTestReadsOnlyTheTestFolder()
+    {
+        using var dir = Layout(withValidation: false);
+        var log = new StringWriter();
+        var test = DataSpec.Parse("folders:" + dir.Path).OpenTest(new SourceOptions { Input = (3, 3, 3) }, log);
+        Assert.Equal(4, test.Count);
+        Assert.Equal(new long[] { 3, 3, 3 }, test.ExampleShape);
+        Assert.Equal("Found 4 images belonging to 2 classes.", log.ToString().Trim());
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => DataSpec.Parse("folders:" + Path.Combine(dir.Path, "train")).OpenTest(new SourceOptions(), TextWriter.Null));
+        Assert.Contains("no test folder", missing.Message);
+    }
+
+    [Fact]
     public void SplitsWithDifferentClassesAreRejected()
     {
         using var dir = Layout(withValidation: true);
