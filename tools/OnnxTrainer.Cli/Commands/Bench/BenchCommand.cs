@@ -8,6 +8,8 @@ public static class BenchCommand
     public static Command Create() => new("bench", "Measure throughput (images/s) of training steps and other hot paths.")
     {
         TrainStepBenchCommand.Create(),
+        PredictBenchCommand.Create(),
+        GradCamBenchCommand.Create(),
         TransferBenchCommand.Create(),
         PipelineBenchCommand.Create(),
     };
