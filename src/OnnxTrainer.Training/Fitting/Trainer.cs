@@ -2,6 +2,7 @@ using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
+using OnnxTrainer.Data.Pipeline;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Checkpoints;
@@ -101,10 +102,18 @@ public sealed class Trainer : IDisposable
             progress.StartEpoch(epoch + 1, _options.Epochs, steps);
             double lossSum = 0, accSum = 0;
             long seen = 0;
-            foreach (var b in batches.Epoch(epoch))
+            // Batches are decoded and augmented ahead of the step that uses them (bounded prefetch, same bytes as in order).
+            var epochBatches = batches.Epoch(epoch).ToList();
+            long first = Step;
+            using var pipeline = new BatchPipeline(train,
+                epochBatches.Select((b, i) => new BatchRequest(b.Indices, _options.Augment ? Mix(_options.Seed, first + i) : null)), _options.BatchSize);
+            using var prepared = pipeline.Batches().GetEnumerator();
+            foreach (var b in epochBatches)
             {
                 int s = b.Step, n = b.Size;
-                FillBatch(train, b.Indices.Span, _options.Augment ? Mix(_options.Seed, Step) : null);
+                prepared.MoveNext();
+                prepared.Current.Images.AsSpan(0, prepared.Current.Count * ExampleSize(train)).CopyTo(_session.Input);
+                FillTargets(train, b.Indices.Span);
                 FillMasks(n, Step);
                 var (loss, acc) = _session.Train(n, lr, Step + 1);
                 if (!float.IsFinite(loss))
@@ -208,11 +217,17 @@ public sealed class Trainer : IDisposable
         _session.LoadCarried(current);
     }
 
+    private static int ExampleSize(IExampleSource data) => (int)data.ExampleShape.Aggregate(1L, (a, d) => a * d);
+
     private void FillBatch(IExampleSource data, ReadOnlySpan<int> indices, long? augmentSeed)
     {
+        data.FillImages(indices, _session.Input.AsSpan(0, indices.Length * ExampleSize(data)), augmentSeed);
+        FillTargets(data, indices);
+    }
+
+    private void FillTargets(IExampleSource data, ReadOnlySpan<int> indices)
+    {
         int n = indices.Length;
-        int per = (int)data.ExampleShape.Aggregate(1L, (a, d) => a * d);
-        data.FillImages(indices, _session.Input.AsSpan(0, n * per), augmentSeed);
         for (int i = 0; i < n; i++)
         {
             int label = data.Label(indices[i]);
