@@ -56,9 +56,10 @@ public sealed class FilterAscent : IDisposable
     /// <summary>
     /// Runs <paramref name="steps"/> steps of gradient ascent for each filter, from a gray image with noise (uniform in
     /// [128, 148), listing 5.36) drawn from <paramref name="seed"/>, <paramref name="batchSize"/> filters per run.
-    /// Returns each filter's final image (C*H*W floats, channel-major, in the graph's input space) and its last loss.
+    /// Returns each filter's final image (C*H*W floats, channel-major, in the graph's input space), its loss (mean
+    /// activation) at the start and at the end.
     /// </summary>
-    public IReadOnlyList<(float[] Image, float Loss)> Run(IReadOnlyList<int> filters, int steps = 40, float step = 1f, int seed = 0, int batchSize = 16)
+    public IReadOnlyList<(float[] Image, float InitialLoss, float Loss)> Run(IReadOnlyList<int> filters, int steps = 40, float step = 1f, int seed = 0, int batchSize = 16)
     {
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
@@ -72,6 +73,7 @@ public sealed class FilterAscent : IDisposable
             return x;
         }).ToArray();
         var losses = new float[filters.Count];
+        var initial = new float[filters.Count];
         for (int start = 0; start < filters.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, filters.Count - start);
@@ -85,13 +87,14 @@ public sealed class FilterAscent : IDisposable
                 using var outputs = _session.Run(_run, [ImageInput, FilterInput], [x, f], s < steps ? [LossOutput, GradientOutput] : [LossOutput]);
                 var loss = outputs[0].GetTensorDataAsSpan<float>();
                 for (int i = 0; i < n; i++) losses[start + i] = loss[i];
+                if (s == 0) loss[..n].CopyTo(initial.AsSpan(start, n));
                 if (s == steps) break;
                 var g = outputs[1].GetTensorDataAsSpan<float>();
                 for (int i = 0; i < batch.Length; i++) batch[i] += step * g[i]; // x += step * grads (ascent)
             }
             for (int i = 0; i < n; i++) batch.AsSpan(i * per, per).CopyTo(images[start + i]);
         }
-        return images.Select((x, i) => (x, losses[i])).ToArray();
+        return images.Select((x, i) => (x, initial[i], losses[i])).ToArray();
     }
 
     /// <summary>

@@ -112,7 +112,8 @@ public class RuntimeCommandsTests : IDisposable
     public void Visualize_filters_writes_the_grid_of_patterns()
     {
         var run = CliRun.Of("visualize", "filters", _model, "--layer", "conv2d_2", "--size", "20", "--filters", "10", "--steps", "3", "--out", _dir["f.png"]).Succeeded();
-        Assert.StartsWith($"Wrote {_dir["f.png"]}: filters 0-9 of conv2d_2 (32 in all), 20x20, 3 steps; mean activation ", run.Stdout);
+        Assert.StartsWith($"Wrote {_dir["f.png"]}: filters 0-9 of conv2d_2 (32 in all), 20x20, 3 steps of 1; mean activation ", run.Stdout);
+        Assert.Matches(@"mean activation [0-9.e-]+ at the start, [0-9.e-]+ at the end \(averages over the filters\)\.\n$", run.Stdout);
         using var grid = ImageLoader.Decode(_dir["f.png"]);
         Assert.Equal((2 * 20 + 5, 8 * 20 + 7 * 5), (grid.Width, grid.Height)); // filters 0-7 in column 0, 8-9 in column 1
         var error = CliRun.Of("visualize", "filters", _model, "--layer", "dense_1", "--out", _dir["g.png"]);

@@ -38,17 +38,17 @@ public class ImageModelTests
         var expected = OrtRunner.RunOnce(OnnxModel.Load(Fixtures.Categorical), Fixtures.RawPixels(picture))["output"].Floats;
 
         var fromBitmap = model.Predict(picture);
-        Assert.Equal(expected, fromBitmap.Outputs);
+        Numeric.AssertClose(expected, fromBitmap.Outputs.ToArray(), 1e-6f, 1e-5f, "probabilities"); // ONNX Runtime with 1 thread vs all cores
         Assert.Equal(1.0, fromBitmap.Classes.Sum(c => (double)c.Probability), 5);
         var png = Fixtures.Png(picture);
         string file = Path.Combine(Fixtures.Folder, "picture-1.png");
         File.WriteAllBytes(file, png);
-        Assert.Equal(expected, model.Predict(file).Outputs);
-        Assert.Equal(expected, model.Predict(new MemoryStream(png)).Outputs);
-        Assert.Equal(expected, model.Predict(png.AsSpan()).Outputs);
+        Assert.Equal(fromBitmap.Outputs, model.Predict(file).Outputs);
+        Assert.Equal(fromBitmap.Outputs, model.Predict(new MemoryStream(png)).Outputs);
+        Assert.Equal(fromBitmap.Outputs, model.Predict(png.AsSpan()).Outputs);
 
         // top-k: most probable first, with the class names of the metadata
-        var ranked = expected.Select((p, i) => (p, i)).OrderByDescending(t => t.p).ToArray();
+        var ranked = fromBitmap.Outputs.Select((p, i) => (p, i)).OrderByDescending(t => t.p).ToArray();
         var top2 = fromBitmap.TopK(2);
         Assert.Equal(ranked.Take(2).Select(t => (t.i, new[] { "cat", "dog", "bird" }[t.i], t.p)), top2.Select(c => (c.Index, c.Name, c.Probability)));
         Assert.Equal(top2[0], fromBitmap.Top);
@@ -94,7 +94,7 @@ public class ImageModelTests
                 luma[y * 16 + x] = (c.Red * 19595 + c.Green * 38470 + c.Blue * 7471 + 32768) >> 16;
             }
         var expected = OrtRunner.RunOnce(OnnxModel.Load(Fixtures.Gray), Tensor.FromFloats("input", luma, 1, 1, 16, 16))["output"].Floats;
-        Assert.Equal(expected, gray.Predict(picture).Outputs);
+        Numeric.AssertClose(expected, gray.Predict(picture).Outputs.ToArray(), 1e-6f, 1e-5f, "probabilities");
     }
 
     [Fact]

@@ -38,6 +38,13 @@ public static class FiltersCommand
             DefaultValueFactory = _ => 40,
             CustomParser = r => (int)(ModelOptions.ParseNumber(r, "--steps", 0, 100000) ?? 40),
         };
+        var stepSize = new Option<float>("--step")
+        {
+            Description = "Size of each step in raw pixel units (0..255). Default 1 (listing 5.36, whose VGG input is caffe-preprocessed pixels; " +
+                          "a rescale model sees 1/255 of it, so its patterns grow slower: raise --step or --steps).",
+            HelpName = "X",
+            DefaultValueFactory = _ => 1f,
+        };
         var seed = new Option<int>("--seed")
         {
             Description = "Seed of the starting noise. Default 0.",
@@ -52,6 +59,7 @@ public static class FiltersCommand
         command.Add(size);
         command.Add(filters);
         command.Add(steps);
+        command.Add(stepSize);
         command.Add(seed);
         command.Add(output);
         command.SetAction(parse =>
@@ -71,14 +79,16 @@ public static class FiltersCommand
             using var ascent = new FilterAscent(OnnxModel.ToBytes(graph), options.IntraOpThreads);
             int available = (int)graph.TypeOf(value).Dims[1];
             var chosen = Enumerable.Range(0, Math.Min(parse.GetValue(filters), available)).ToList();
-            var results = ascent.Run(chosen, parse.GetValue(steps), 1f, parse.GetValue(seed));
+            float step = parse.GetValue(stepSize);
+            if (!(step > 0) || float.IsInfinity(step)) throw new CliException($"--step expects a positive number, got {step.ToString(CultureInfo.InvariantCulture)}.");
+            var results = ascent.Run(chosen, parse.GetValue(steps), step, parse.GetValue(seed));
             var tiles = results.Select(r => FilterAscent.Deprocess(r.Image, ascent.Channels, n, n)).ToList();
             try
             {
                 using var grid = FilterAscent.Grid(tiles, rows: 8, margin: 5);
                 ImageFiles.Save(grid, outPath);
                 parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Wrote {outPath}: filters 0-{chosen.Count - 1} of {name} ({available} in all), {n}x{n}, {parse.GetValue(steps)} steps; mean activation {results.Average(r => r.Loss):0.###} on average."));
+                    $"Wrote {outPath}: filters 0-{chosen.Count - 1} of {name} ({available} in all), {n}x{n}, {parse.GetValue(steps)} steps of {step:G4}; mean activation {results.Average(r => r.InitialLoss):G4} at the start, {results.Average(r => r.Loss):G4} at the end (averages over the filters)."));
             }
             finally
             {
