@@ -116,6 +116,7 @@ internal static class Mapping
     {
         var table = new Dictionary<string, (string Param, Conversion Conversion)>(StringComparer.Ordinal);
         int feature = 0, linear = 0;
+        var flattened = FlattenInputs(model);
         var headStart = model.BaseName is null ? int.MaxValue : model.BaseLayerCount;
         for (int l = 0; l < model.Placed.Count && l < headStart; l++)
         {
@@ -136,7 +137,7 @@ internal static class Mapping
                     var transpose = new Conversion([w[1], w[0]], x => Layouts.Transpose(x, w[1], w[0]), " (torch [out, in])");
                     table[$"classifier.{3 * linear}.weight"] = (placed.Params[0].Name, transpose);
                     string timm = linear switch { 0 => "pre_logits.fc1", 1 => "pre_logits.fc2", _ => "head.fc" };
-                    if (linear == 0 && placed.Input.Length == 1 && FlattenInputs(model).GetValueOrDefault(dense.Name) is { } m)
+                    if (linear == 0 && placed.Input.Length == 1 && flattened.GetValueOrDefault(dense.Name) is { } m)
                         table[timm + ".weight"] = (placed.Params[0].Name,
                             new Conversion([w[1], m[2], m[0], m[1]], x => Layouts.Transpose(x, w[1], w[0]), " (timm conv [out, C, H, W])"));
                     else if (linear == 1)

@@ -27,10 +27,10 @@ public sealed record TransferDemoOptions
 
     public int PretrainEpochs { get; init; } = 3;
     public int Epochs { get; init; } = 10;
-    public int FineTuneEpochs { get; init; } = 5;
+    public int FineTuneEpochs { get; init; } = 10;
     public string FineTuneFrom { get; init; } = "conv2d_3";
     public double LearningRate { get; init; } = 1e-3;
-    public double FineTuneLearningRate { get; init; } = 1e-4;
+    public double FineTuneLearningRate { get; init; } = 5e-5;
     public int BatchSize { get; init; } = 20;
     public long Seed { get; init; } = 1;
     public string? FashionDirectory { get; init; }

@@ -90,6 +90,8 @@ public static class TransferJob
             throw new ArgumentException($"--validation-split must be in [0, 1), got {request.ValidationSplit}.");
         request.Fit.Validate();
 
+        if (request.Recipe.TrainableFrom is { } layer)
+            throw new ArgumentException($"--features-cache trains the head on features of the frozen base; --trainable-from {layer} needs --fine-tune-epochs N (a second phase).");
         if (request.Augment is not null)
             throw new ArgumentException("--features-cache runs the base once per image, so the training data cannot be augmented (listing 5.17); drop --augment, or train end to end with --freeze-base.");
         var spec = DataSpec.Parse(request.Data);

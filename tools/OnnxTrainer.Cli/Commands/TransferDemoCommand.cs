@@ -14,10 +14,13 @@ public static class TransferDemoCommand
         var epochs = Number("--epochs", "Epochs of training from scratch and of the head in feature extraction.", defaults.Epochs);
         var fineTune = Number("--fine-tune-epochs", "Epochs of fine-tuning after feature extraction.", defaults.FineTuneEpochs);
         var perClass = Number("--per-class", "Training images per class of the small task.", defaults.PerClass);
+        var lr = TrainCommand.Real("--lr", "Learning rate of training from scratch, of pretraining and of the head (RMSprop).", defaults.LearningRate);
+        var fineTuneLr = TrainCommand.Real("--fine-tune-lr", "Learning rate of fine-tuning.", defaults.FineTuneLearningRate);
+        var fineTuneFrom = new Option<string>("--trainable-from") { Description = $"First layer fine-tuning trains. Default {defaults.FineTuneFrom}.", HelpName = "LAYER", DefaultValueFactory = _ => defaults.FineTuneFrom };
         var data = new Option<string?>("--fashion-mnist") { Description = "Folder of the Fashion-MNIST IDX files (default: the Debian package's).", HelpName = "DIR" };
         var output = new Option<string>("--out") { Description = "Folder for the models, histories, curves, cached features and results.json.", HelpName = "DIR", Required = true };
         var command = new Command("transfer-demo", "Transfer learning on Fashion-MNIST: pretrain a base on 8 classes, then on 2,000 images of the other 2 compare training from scratch, feature extraction and fine-tuning.");
-        foreach (Option o in new Option[] { classes, pretrain, epochs, fineTune, perClass, data, output }) command.Add(o);
+        foreach (Option o in new Option[] { classes, pretrain, epochs, fineTune, perClass, lr, fineTuneLr, fineTuneFrom, data, output }) command.Add(o);
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -28,6 +31,9 @@ public static class TransferDemoCommand
                 Epochs = parse.GetValue(epochs),
                 FineTuneEpochs = parse.GetValue(fineTune),
                 PerClass = parse.GetValue(perClass),
+                LearningRate = parse.GetValue(lr),
+                FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                FineTuneFrom = parse.GetValue(fineTuneFrom)!,
                 FashionDirectory = parse.GetValue(data),
                 OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
             }, o);
