@@ -18,6 +18,9 @@ public enum KerasFileKind
 
     /// <summary>A Sequential holding the base as a nested model: one group "vgg16" whose weight names carry the inner layers.</summary>
     NestedBase,
+
+    /// <summary>Keras 1 names without the layer path, datasets right in the layer group: block1_conv1/block1_conv1_W_1:0.</summary>
+    Keras1Names,
 }
 
 /// <summary>
@@ -79,6 +82,12 @@ public static class KerasFiles
             if (weights.Count == 0)
             {
                 group.Attributes = new() { ["weight_names"] = Array.Empty<double>() }; // numpy's empty list: float64[0]
+            }
+            else if (kind == KerasFileKind.Keras1Names)
+            {
+                string Keras1(KerasWeight w) => $"{layer}_{(w.Name == "kernel:0" ? "W" : w.Name == "bias:0" ? "b" : w.Name.Split(':')[0])}_1:0";
+                foreach (var w in weights) group[Keras1(w)] = Dataset(w);
+                group.Attributes = new() { ["weight_names"] = weights.Select(Keras1).ToArray() };
             }
             else
             {

@@ -40,7 +40,8 @@ public class KerasImportTests
     [Theory]
     [InlineData(KerasFileKind.Save)]
     [InlineData(KerasFileKind.NestedBase)]
-    public void Full_save_and_nested_base_files_give_the_same_weights(KerasFileKind kind)
+    [InlineData(KerasFileKind.Keras1Names)]
+    public void Full_save_nested_base_and_Keras_1_files_give_the_same_weights(KerasFileKind kind)
     {
         var model = Mnist();
         var keras = KerasFiles.RandomWeights(model, seed: 5);
