@@ -7,35 +7,10 @@ namespace OnnxTrainer.Cli.Tests;
 /// <summary>data make-folders, train --data folders:DIR (with --augment and bad files), augment-preview, end to end.</summary>
 public class FolderCommandTests
 {
-    // MNIST-format data whose class is a bright row band (as TrainCommandTests): 30 training and 10 test images per class.
-    private static string MakeIdx(TempFolder folder)
-    {
-        string dir = folder["idx"];
-        Directory.CreateDirectory(dir);
-        void Write(string images, string labels, int count, int seed)
-        {
-            var rng = new Random(seed);
-            var pixels = new byte[count * 784];
-            var y = new byte[count];
-            for (int i = 0; i < count; i++)
-            {
-                y[i] = (byte)(i % 10);
-                for (int p = 0; p < 784; p++) pixels[i * 784 + p] = (byte)rng.Next(0, 60);
-                for (int r = 2 * y[i] + 4; r < 2 * y[i] + 6; r++)
-                    for (int c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = 255;
-            }
-            Idx.WriteImages(Path.Combine(dir, images), pixels, count, 28, 28);
-            Idx.WriteLabels(Path.Combine(dir, labels), y);
-        }
-        Write("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 300, 1);
-        Write("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 100, 2);
-        return "mnist:" + dir;
-    }
-
     private static string MakeFolders(TempFolder t)
     {
         string dir = t["folders"];
-        var made = CliRun.Of("data", "make-folders", "--from", MakeIdx(t), "--classes", "7,2", "--size", "28", "--per-class", "20,10,10", "--out", dir).Succeeded();
+        var made = CliRun.Of("data", "make-folders", "--from", BandedDigits.Write(t), "--classes", "7,2", "--size", "28", "--per-class", "20,10,10", "--out", dir).Succeeded();
         Assert.StartsWith($"Wrote {dir}: classes 2, 7, 28x28 RGB PNG.", made.Stdout);
         return dir;
     }

@@ -7,32 +7,6 @@ namespace OnnxTrainer.Cli.Tests;
 /// <summary>train, evaluate and --resume end to end on a small generated MNIST-format data set.</summary>
 public class TrainCommandTests
 {
-    // 300 training and 100 test 28x28 images of 10 classes whose class is drawn into the image (a bright row band),
-    // so a convnet can learn them in one short epoch.
-    private static string MakeData(TempFolder folder)
-    {
-        string dir = folder["idx"];
-        Directory.CreateDirectory(dir);
-        void Write(string images, string labels, int count, int seed)
-        {
-            var rng = new Random(seed);
-            var pixels = new byte[count * 784];
-            var y = new byte[count];
-            for (int i = 0; i < count; i++)
-            {
-                y[i] = (byte)(i % 10);
-                for (int p = 0; p < 784; p++) pixels[i * 784 + p] = (byte)rng.Next(0, 60);
-                for (int r = 2 * y[i] + 4; r < 2 * y[i] + 6; r++)
-                    for (int c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = 255;
-            }
-            Idx.WriteImages(Path.Combine(dir, images), pixels, count, 28, 28);
-            Idx.WriteLabels(Path.Combine(dir, labels), y);
-        }
-        Write("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 300, 1);
-        Write("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 100, 2);
-        return "mnist:" + dir;
-    }
-
     private static double Metric(string output, string key)
     {
         int i = output.IndexOf(key + ": ", StringComparison.Ordinal);
@@ -45,7 +19,7 @@ public class TrainCommandTests
     public void Train_writes_the_run_and_prints_test_metrics_that_evaluate_reproduces()
     {
         using var t = new TempFolder();
-        string data = MakeData(t);
+        string data = BandedDigits.Write(t);
         string run = t["run"];
         var trained = CliRun.Of("train", "mnist-convnet", "--data", data, "--epochs", "2", "--batch-size", "50", "--validation-split", "0.2",
             "--lr", "1e-3", "--out", run).Succeeded();
@@ -66,7 +40,7 @@ public class TrainCommandTests
     public void Resume_continues_to_the_same_weights_and_a_second_run_into_the_same_folder_is_refused()
     {
         using var t = new TempFolder();
-        string data = MakeData(t);
+        string data = BandedDigits.Write(t);
         string[] Args(string dir, int epochs, params string[] extra) =>
             ["train", "mnist-convnet", "--data", data, "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--batch-size", "100", "--out", dir, .. extra];
         CliRun.Of(Args(t["straight"], 2)).Succeeded();
@@ -94,7 +68,7 @@ public class TrainCommandTests
     public void Bad_training_options_name_the_value_and_write_nothing(string option, string value, string expected)
     {
         using var t = new TempFolder();
-        string data = MakeData(t);
+        string data = BandedDigits.Write(t);
         var args = new List<string> { "train", "mnist-convnet", "--data", data, "--epochs", "1", "--out", t["run"] };
         int i = args.IndexOf(option);
         if (i >= 0) args[i + 1] = value; else args.AddRange([option, value]);
