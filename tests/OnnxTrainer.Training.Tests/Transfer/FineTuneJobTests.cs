@@ -44,6 +44,16 @@ public class FineTuneJobTests
         Assert.Contains("Phase 2: fine-tune from conv2d_3 (1 epochs, lr 0.0001)", text);
         Assert.Contains($"Weights: 10 tensors from {Path.Combine(dir, "run", TransferJob.HeadFolder, TrainJob.ModelFile)}", text);
         Assert.Equal([1e-4], result.History["lr"].Select(v => Math.Round(v, 8)));
+
+        // --resume with more fine-tuning epochs continues phase 2 from its checkpoint; phase 1 is done and stays.
+        var headWritten = File.GetLastWriteTimeUtc(Path.Combine(dir, "run", TransferJob.HeadFolder, TrainJob.ModelFile));
+        var resumedLog = new StringWriter();
+        var resumed = TransferJob.Run(request with { Resume = true }, new TransferRequest { FineTuneEpochs = 2, FineTuneLearningRate = 1e-4 }, resumedLog);
+        Assert.DoesNotContain("Phase 1", resumedLog.ToString());
+        Assert.Contains("Resuming after epoch 1", resumedLog.ToString());
+        Assert.Equal(2, resumed.History["loss"].Count);
+        Assert.Equal(result.History["loss"][0], resumed.History["loss"][0]);
+        Assert.Equal(headWritten, File.GetLastWriteTimeUtc(Path.Combine(dir, "run", TransferJob.HeadFolder, TrainJob.ModelFile)));
     }
 
     [Fact]
