@@ -105,12 +105,7 @@ public sealed class FilterAscent : IDisposable
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "An image has 1 or 3 channels.");
         if (image.Length != channels * height * width) throw new ArgumentException($"A {channels}x{height}x{width} image has {channels * height * width} values, got {image.Length}.", nameof(image));
-        double mean = 0;
-        foreach (var v in image) mean += v;
-        mean /= image.Length;
-        double variance = 0;
-        foreach (var v in image) variance += (v - mean) * (v - mean);
-        double std = Math.Sqrt(variance / image.Length);
+        var (mean, std) = MeanStd.Of(image);
         int plane = height * width;
         var bitmap = Bitmaps.Opaque(width, height);
         var px = bitmap.GetPixelSpan();

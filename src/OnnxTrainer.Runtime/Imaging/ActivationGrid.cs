@@ -38,12 +38,7 @@ public static class ActivationGrid
     /// <summary>Listing 5.31's post-processing of one channel: ((x - mean) / std * 64 + 128) clipped to 0..255, as bytes.</summary>
     public static byte[] Normalize(ReadOnlySpan<float> channel)
     {
-        double mean = 0;
-        foreach (var v in channel) mean += v;
-        mean /= channel.Length;
-        double variance = 0;
-        foreach (var v in channel) variance += (v - mean) * (v - mean);
-        double std = Math.Sqrt(variance / channel.Length);
+        var (mean, std) = MeanStd.Of(channel);
         var result = new byte[channel.Length];
         if (std == 0) return result;
         for (int i = 0; i < channel.Length; i++)
