@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
@@ -36,15 +35,7 @@ public static class TrainStepBenchmark
         }
         foreach (var mask in session.Masks)
             for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
-        for (int i = 0; i < warmup; i++) session.Train(batch, 1e-4f, i + 1);
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Train(batch, 1e-4f, warmup + i + 1);
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new StepTiming($"train-step {model.Name}", batch, repeats, times[repeats / 2], times[0]);
+        var timing = MedianTimer.Measure(i => session.Train(batch, 1e-4f, i + 1), warmup, repeats);
+        return new StepTiming($"train-step {model.Name}", batch, repeats, timing.MedianMs, timing.MinMs);
     }
 }

@@ -81,7 +81,7 @@ public static class TrainJob
         string historyPath = Path.Combine(dir, HistoryFile);
         AtomicText.Write(historyPath, history.ToJson());
         string curvesPath = Path.Combine(dir, CurvesFile);
-        Curves.Save(history, curvesPath, network.Name);
+        Curves.Save(history, curvesPath, network.Name, request.SmoothCurves);
         var (testLoss, testAcc) = test is null ? (double.NaN, double.NaN) : trainer.Evaluate(test);
         return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, history, test?.Count ?? 0);
     }

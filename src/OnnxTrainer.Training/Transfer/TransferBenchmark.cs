@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Models;
 using OnnxTrainer.Models.Networks;
@@ -47,24 +46,8 @@ public static class TransferBenchmark
         using var x = OrtValue.CreateTensorValueFromMemory(input, [batch, c, h, w]);
         using var y = OrtValue.CreateTensorValueFromMemory(output, [batch, .. outDims[1..]]);
         using var run = new RunOptions();
-        var times = new double[repeats];
-        for (int i = -warmup; i < repeats; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Run(run, [model.Input.Name], [x], [model.Output], [y]);
-            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new StepTiming($"forward {model.Name} {h}x{w}", batch, repeats, times[repeats / 2], times[0]);
-    }
-
-    /// <summary>Peak resident memory of this process so far (VmHWM), in MiB; null where /proc is not there.</summary>
-    public static double? PeakResidentMiB()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return null;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        var timing = MedianTimer.Measure(_ => session.Run(run, [model.Input.Name], [x], [model.Output], [y]), warmup, repeats);
+        return new StepTiming($"forward {model.Name} {h}x{w}", batch, repeats, timing.MedianMs, timing.MinMs);
     }
 
     private static StepTiming Named(StepTiming t, string what) => t with { What = what };

@@ -35,6 +35,10 @@ public sealed record TransferDemoOptions
     public int BatchSize { get; init; } = 20;
     public long Seed { get; init; } = 1;
     public string? FashionDirectory { get; init; }
+
+    /// <summary>Listing 5.24: the curves also smoothed with this factor (raw points faint); null for raw only.</summary>
+    public double? SmoothCurves { get; init; }
+
     public required string OutDir { get; init; }
 }
 
@@ -104,7 +108,7 @@ public static class TransferDemo
         {
             var history = trainer.Fit(sources.Train, sources.Validation);
             var (loss, acc) = trainer.Evaluate(sources.Test);
-            Save(o.OutDir, "scratch", trainer.Network, history);
+            Save(o.OutDir, "scratch", trainer.Network, history, o.SmoothCurves);
             results.Add(new DemoResult("from scratch", headed.TrainableParamCount, o.Epochs, loss, acc, Seconds(started)));
         }
 
@@ -116,7 +120,7 @@ public static class TransferDemo
         var fe = FeatureExtraction.Fit(frozen, sources.Train, sources.Validation, sources.Test,
             $"fashion-mnist:{string.Join(",", o.Classes)}:{o.PerClass}+{o.ValidationPerClass}", Targets.DefaultLoss(frozen), "rmsprop", fit,
             Path.Combine(o.OutDir, "features"), log);
-        Save(o.OutDir, "feature-extraction", fe.Network, fe.History);
+        Save(o.OutDir, "feature-extraction", fe.Network, fe.History, o.SmoothCurves);
         results.Add(new DemoResult("feature extraction", frozen.TrainableParamCount, o.Epochs, fe.Test!.Value.Loss, fe.Test.Value.Acc, Seconds(started)));
 
         // 4. Fine-tuning: from the feature-extraction model, the top conv layer trains too, at a lower learning rate.
@@ -128,7 +132,7 @@ public static class TransferDemo
         {
             var history = trainer.Fit(sources.Train, sources.Validation);
             var (loss, acc) = trainer.Evaluate(sources.Test);
-            Save(o.OutDir, "fine-tuning", trainer.Network, history);
+            Save(o.OutDir, "fine-tuning", trainer.Network, history, o.SmoothCurves);
             results.Add(new DemoResult($"fine-tuning from {o.FineTuneFrom}", tuned.TrainableParamCount, o.Epochs + o.FineTuneEpochs, loss, acc,
                 results[^1].Seconds + Seconds(started)));
         }
@@ -146,11 +150,11 @@ public static class TransferDemo
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static void Save(string dir, string name, Network network, History history)
+    private static void Save(string dir, string name, Network network, History history, double? smoothing)
     {
         Exporter.Save(network, Path.Combine(dir, name + ".onnx"));
         AtomicText.Write(Path.Combine(dir, name + ".history.json"), history.ToJson());
-        Curves.Save(history, Path.Combine(dir, name + ".curves.png"), $"{network.Name}: {name}");
+        Curves.Save(history, Path.Combine(dir, name + ".curves.png"), $"{network.Name}: {name}", smoothing);
     }
 
     private static long Now() => System.Diagnostics.Stopwatch.GetTimestamp();

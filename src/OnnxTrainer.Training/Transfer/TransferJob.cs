@@ -127,7 +127,7 @@ public static class TransferJob
         string historyPath = Path.Combine(dir, TrainJob.HistoryFile);
         AtomicText.Write(historyPath, result.History.ToJson());
         string curvesPath = Path.Combine(dir, TrainJob.CurvesFile);
-        Curves.Save(result.History, curvesPath, network.Name + " (feature extraction)");
+        Curves.Save(result.History, curvesPath, network.Name + " (feature extraction)", request.SmoothCurves);
         var (testLoss, testAcc) = result.Test ?? (double.NaN, double.NaN);
         return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, result.History, test?.Count ?? 0);
     }
