@@ -1,3 +1,4 @@
+using OnnxTrainer.Onnx;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;

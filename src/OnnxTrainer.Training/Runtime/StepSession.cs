@@ -48,12 +48,12 @@ public sealed class StepSession : IDisposable
         var targetType = step.Graph.TypeOf(TrainStepGraph.Target);
         _targetDims = targetType.Dims[1..];
         _sparseTargets = targetType.Elem == ElementType.Int64;
-        Input = new float[maxBatch * Product(_inputDims)];
-        TargetWidth = (int)Product(_targetDims);
+        Input = new float[maxBatch * Shapes.Product(_inputDims)];
+        TargetWidth = (int)Shapes.Product(_targetDims);
         if (_sparseTargets) TargetLabels = new long[maxBatch];
         else TargetFloats = new float[maxBatch * TargetWidth];
-        Masks = step.Masks.Select(m => new float[maxBatch * Product(m.Dims[1..])]).ToArray();
-        Output = new float[maxBatch * Product(eval.Graph.TypeOf(step.Network.Output).Dims[1..])];
+        Masks = step.Masks.Select(m => new float[maxBatch * Shapes.Product(m.Dims[1..])]).ToArray();
+        Output = new float[maxBatch * Shapes.Product(eval.Graph.TypeOf(step.Network.Output).Dims[1..])];
 
         _lrValue = OrtValue.CreateTensorValueFromMemory(_lr, []);
         _stepValue = OrtValue.CreateTensorValueFromMemory(_stepNumber, []);
@@ -175,7 +175,7 @@ public sealed class StepSession : IDisposable
         if (_batchValues.TryGetValue(batch, out var v)) return v;
         OrtValue Wrap<T>(T[] buffer, long[] exampleDims) where T : unmanaged =>
             OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                new Memory<T>(buffer, 0, (int)(batch * Product(exampleDims))), [batch, .. exampleDims]);
+                new Memory<T>(buffer, 0, (int)(batch * Shapes.Product(exampleDims))), [batch, .. exampleDims]);
         var masks = _step.Masks.Select((m, i) => Wrap(Masks[i], m.Dims[1..])).ToArray();
         var outputDims = _evalGraph.Graph.TypeOf(_step.Network.Output).Dims[1..];
         v = new BatchValues(
@@ -186,8 +186,6 @@ public sealed class StepSession : IDisposable
         _batchValues[batch] = v;
         return v;
     }
-
-    private static long Product(long[] dims) => Shapes.Product(dims);
 
     private sealed record BatchValues(OrtValue Input, OrtValue Target, OrtValue[] Masks, OrtValue Output) : IDisposable
     {
