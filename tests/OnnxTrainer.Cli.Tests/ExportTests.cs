@@ -105,11 +105,13 @@ public class ExportTests
                 ["onnx_trainer.preprocessing"] = "rescale",
             },
             g.Metadata.Where(m => m.Key != "onnx_trainer.layers").ToDictionary());
-        // The layers by name, so a loaded export is addressed as the zoo model was: [name, kind, first node, input, output].
-        var layers = System.Text.Json.JsonSerializer.Deserialize<string[][]>(g.Metadata["onnx_trainer.layers"])!;
+        // The layers by name, so a loaded export is addressed as the zoo model was.
+        var layers = System.Text.Json.JsonSerializer.Deserialize<List<OnnxTrainer.Models.Networks.NamedLayer>>(g.Metadata["onnx_trainer.layers"])!;
         Assert.Equal(["conv2d_1", "maxpooling2d_1", "conv2d_2", "maxpooling2d_2", "conv2d_3", "maxpooling2d_3", "flatten_1", "dense_1", "dense_2"],
-            layers.Select(l => l[0]));
-        Assert.Equal(["conv2d_3", "Conv2D", "conv2d_3/conv", "maxpooling2d_2/out", "conv2d_3/out"], layers[4]);
+            layers.Select(l => l.Name));
+        Assert.Equal(("conv2d_3", "Conv2D", "conv2d_3/conv", "maxpooling2d_2/out", "conv2d_3/out", "relu"),
+            (layers[4].Name, layers[4].Kind, layers[4].FirstNode, layers[4].Input, layers[4].Output, layers[4].Activation));
+        Assert.Equal(["conv2d_3/W", "conv2d_3/B"], layers[4].Params);
         Assert.Equal(["output", "explain/activations", "explain/gradients", "explain/heatmap", "explain/class"], g.Outputs.Select(o => o.Name));
         Assert.Equal("f32[N,64,4,4]", g.Outputs[1].Type.ToString());
 

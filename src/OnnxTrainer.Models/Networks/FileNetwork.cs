@@ -14,7 +14,7 @@ public static class FileNetwork
     /// <summary>Prefix of the metadata_props keys onnx-trainer writes.</summary>
     public const string Prefix = "onnx_trainer.";
 
-    /// <summary>Metadata key: the layers as JSON [[name, kind, first node, input, output], ...].</summary>
+    /// <summary>Metadata key: the layers as JSON, one object per <see cref="NamedLayer"/>.</summary>
     public const string LayersKey = Prefix + "layers";
 
     /// <summary>Metadata key: the value where preprocessing ends (the network proper reads it).</summary>
@@ -34,7 +34,8 @@ public static class FileNetwork
         string preprocessed = graph.Metadata.GetValueOrDefault(PreprocessedKey) ?? input;
         var preprocessing = PreprocessingNodes(graph, preprocessed);
 
-        var layers = graph.Metadata.TryGetValue(LayersKey, out var json) ? ParseLayers(json, name) : NodeLayers(graph, preprocessing);
+        bool described = graph.Metadata.TryGetValue(LayersKey, out var json);
+        var layers = described ? ParseLayers(json!, name) : NodeLayers(graph, preprocessing);
         var parameters = new List<NetworkParameter>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var inputs = graph.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
@@ -47,7 +48,7 @@ public static class FileNetwork
             for (int i = 0; i < node.Inputs.Count; i++)
             {
                 var v = node.Inputs[i];
-                if (!initializers.Contains(v) || inputs.Contains(v) || !seen.Add(v)) continue;
+                if (!initializers.Contains(v) || inputs.Contains(v) || (described && !owner.ContainsKey(v)) || !seen.Add(v)) continue;
                 var t = graph.FindInitializer(v)!;
                 if (t.Elem != ElementType.Float || t.Dims.Length == 0 || !IsWeightInput(node, i)) continue;
                 bool state = node.OpType == "BatchNormalization" && i >= 3;
@@ -78,7 +79,7 @@ public static class FileNetwork
     /// <summary>The metadata a network writes so that <see cref="FromGraph"/> gets its roles back.</summary>
     public static IReadOnlyDictionary<string, string> Metadata(Network network) => new Dictionary<string, string>
     {
-        [LayersKey] = JsonSerializer.Serialize(network.Layers.Select(l => new[] { l.Name, l.Kind, l.FirstNode, l.Input, l.Output })),
+        [LayersKey] = JsonSerializer.Serialize(network.Layers),
         [PreprocessedKey] = network.Preprocessed,
     };
 
@@ -131,8 +132,10 @@ public static class FileNetwork
     {
         try
         {
-            var rows = JsonSerializer.Deserialize<string[][]>(json) ?? [];
-            return rows.Where(r => r.Length == 5).Select(r => new NamedLayer(r[0], r[1], r[2], r[3], r[4], [])).ToList();
+            var rows = JsonSerializer.Deserialize<List<NamedLayer>>(json) ?? [];
+            if (rows.Any(r => r.Name is null || r.Output is null || r.Params is null))
+                throw new ModelException($"'{name}': metadata {LayersKey} lacks a layer's name, output or parameters.");
+            return rows;
         }
         catch (JsonException e)
         {
