@@ -1,4 +1,4 @@
-using OnnxTrainer.Onnx.Proto;
+using Onnx;
 using OnnxTrainer.TestSupport;
 
 namespace OnnxTrainer.Onnx.Tests;
