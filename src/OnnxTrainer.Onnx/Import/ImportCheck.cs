@@ -24,6 +24,9 @@ internal static class ImportCheck
         var g = model.Graph;
         if (g.SparseInitializer.Count > 0)
             throw new ImportException($"{source}: sparse initializer '{g.SparseInitializer[0].Values?.Name}' is not supported; store the weights as dense initializers.");
+        foreach (var t in g.Initializer.Where(t => !Enum.IsDefined((ElementType)t.DataType)))
+            throw new ImportException(
+                $"{source}: initializer '{t.Name}' has element type {(TensorProto.Types.DataType)t.DataType}; only float, int32, int64, uint8 and bool weights are supported.");
         foreach (var n in g.Node)
         {
             string where = $"{source}: node '{Label(n)}'";

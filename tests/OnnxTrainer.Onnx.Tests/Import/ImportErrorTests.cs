@@ -69,6 +69,16 @@ public class ImportErrorTests
     }
 
     [Fact]
+    public void Weights_of_other_element_types_are_refused()
+    {
+        var m = Conv().Output("c", 1, 2, 2, 2);
+        var half = new TensorProto { Name = "w16", DataType = 10, RawData = Google.Protobuf.ByteString.CopyFrom(0, 60) };
+        half.Dims.Add(1);
+        m.Proto.Graph.Initializer.Add(half);
+        Assert.Equal("m.onnx: initializer 'w16' has element type Float16; only float, int32, int64, uint8 and bool weights are supported.", Error(m));
+    }
+
+    [Fact]
     public void Softmax_over_a_coerced_axis_is_refused()
     {
         var m = Conv(opset: 11).Node("Softmax", "sm", ["c"], ["y"]).Output("y", 1, 2, 2, 2);
