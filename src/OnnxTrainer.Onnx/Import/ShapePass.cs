@@ -39,8 +39,9 @@ internal sealed class ShapePass(Graph g, string input, long[] inputDims, long? f
             }
             catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException)
             {
-                throw new ImportException($"{source}: node '{Label(n)}' ({n.OpType}): {e.Message}", e);
+                throw new ImportException($"{source}: node '{Label(n)}' ({n.OpType}): {e.Message.TrimEnd('.')}{SizeHint(n)}.", e);
             }
+            if (n.OpType == "Reshape") CheckReshape(n, types[0]);
             if (!options.FixedBatch) CheckBatch(n, types);
             for (int k = 0; k < n.Outputs.Count && k < types.Length; k++)
                 if (n.Outputs[k].Length > 0) g.Types[n.Outputs[k]] = types[k];
@@ -99,6 +100,30 @@ internal sealed class ShapePass(Graph g, string input, long[] inputDims, long? f
         }
         changes.Add($"Reshape: a leading {fileBatch} (the fixed batch) in the shape became 0 (copy the batch)", Label(n));
         return new Node(n.Name, n.OpType, [n.Inputs[0], name, .. n.Inputs.Skip(2)], n.Outputs, n.Attributes, n.Domain);
+    }
+
+    /// <summary>Elements per example of a static shape (the batch counted as one), or null when a dimension is unknown.</summary>
+    private static long? PerExample(TensorType t) =>
+        t.Dims.Skip(1).Any(d => d < 0) || t.Rank == 0 ? null : t.Dims.Skip(1).Aggregate(1L, (a, d) => a * d) * (t.Dims[0] == N ? 1 : t.Dims[0]);
+
+    /// <summary>A Reshape must keep the element count; a constant shape made for another input size does not.</summary>
+    private void CheckReshape(Node n, TensorType output)
+    {
+        var input = g.TypeOf(n.Inputs[0]);
+        long? a = PerExample(input), b = PerExample(output);
+        if (a is null || b is null || a == b || (input.Dims[0] == N) != (output.Dims[0] == N)) return;
+        throw new ImportException(
+            $"{source}: node '{Label(n)}' (Reshape) turns {input.ShapeText} into {output.ShapeText}: its constant shape fits another input size{SizeHint(n)}. Keep the file's input size, or cut the network before it with {options.CutHint}.");
+    }
+
+    /// <summary>When the input size was changed: names the constant input that was made for the file's size.</summary>
+    private string SizeHint(Node n)
+    {
+        if (FileSize is null || (FileSize[0] == inputDims[2] && FileSize[1] == inputDims[3])) return "";
+        var constant = n.Inputs.Select(g.FindInitializer).FirstOrDefault(t => t is { Dims.Length: >= 2 } && t.Dims[^2..].SequenceEqual(FileSize));
+        return constant is null
+            ? $" (the file was made for {FileSize[0]}x{FileSize[1]} input)"
+            : $" (the constant '{constant.Name}' {constant.Type.ShapeText} was made for the file's {FileSize[0]}x{FileSize[1]} input)";
     }
 
     /// <summary>An op that reads the batch dimension and loses it has a batch size built in: refuse rather than mis-shape.</summary>

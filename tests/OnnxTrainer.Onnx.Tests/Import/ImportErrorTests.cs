@@ -99,10 +99,20 @@ public class ImportErrorTests
     }
 
     [Fact]
+    public void A_reshape_constant_made_for_the_file_size_is_refused_at_another_size()
+    {
+        var m = Conv().Ints("shape", 1, 8).Node("Reshape", "flat", ["c", "shape"], ["y"]).Output("y", 1, 8);
+        Assert.Equal(
+            "m.onnx: node 'flat' (Reshape) turns [N,2,4,4] into [N,8]: its constant shape fits another input size (the file was made for 4x4 input). Keep the file's input size, or cut the network before it with --cut VALUE.",
+            Error(m, new ImportOptions { Height = 6, Width = 6 }));
+        Assert.Equal([TensorType.Batch, 8], OnnxImporter.Import(m.Proto, "m.onnx").Graph.TypeOf("y").Dims);
+    }
+
+    [Fact]
     public void Too_small_an_input_size_names_the_node()
     {
         var m = Conv().Output("c", 1, 2, 2, 2);
-        Assert.Equal("m.onnx: node 'conv' (Conv): Conv node 'conv': input [N,3,2,2] is smaller than its kernel [3,3].",
+        Assert.Equal("m.onnx: node 'conv' (Conv): Conv node 'conv': input [N,3,2,2] is smaller than its kernel [3,3] (the file was made for 4x4 input).",
             Error(m, new ImportOptions { Height = 2, Width = 2 }));
     }
 

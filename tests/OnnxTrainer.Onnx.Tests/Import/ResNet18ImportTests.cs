@@ -90,6 +90,10 @@ public class ResNet18ImportTests
         Assert.Equal([2L, 3, 224, 224], actual.Dims);
         Assert.Equal(expected.Data, actual.Data[..expected.Data.Length]);
         Assert.Equal(expected.Data, actual.Data[expected.Data.Length..]);
+        var e = Assert.Throws<ImportException>(() => OnnxImporter.Import(ResNet18Files.Preprocess!, new ImportOptions { Height = 64, Width = 64 }));
+        Assert.Equal(
+            "ResNetPreprocess.onnx: node 'PreprocessedInput' (Sub): Sub node '': shapes [N,3,64,64] and [1,3,224,224] do not broadcast (the constant 'MeanImage' [1,3,224,224] was made for the file's 224x224 input).",
+            e.Message);
         // BGR minus the mean image: output channel 0 is input channel 2 (blue) minus the mean.
         Assert.NotEqual(a[..(224 * 224)], expected.Data[..(224 * 224)]);
     }
