@@ -30,6 +30,8 @@ internal static class ImportCheck
         foreach (var n in g.Node)
         {
             string where = $"{source}: node '{Label(n)}'";
+            if (n.Output.Count == 0 || n.Output[0].Length == 0)
+                throw new ImportException($"{where} ({n.OpType}) has no output; the file is malformed.");
             if (n.Domain is not ("" or "ai.onnx"))
                 throw new ImportException(
                     $"{where} uses op '{n.OpType}' of domain '{n.Domain}'; only the default ONNX domain is supported. Cut the network before it with {options.CutHint} (its inputs: {Inputs(n)}).");

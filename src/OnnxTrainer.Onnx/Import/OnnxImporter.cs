@@ -55,6 +55,8 @@ public static class OnnxImporter
         bool fileSized = fileDims[2] > 0 && fileDims[3] > 0;
         long height = options.Height ?? (fileSized ? fileDims[2] : throw NoSize(source, x, fileDims));
         long width = options.Width ?? fileDims[3];
+        if (height > 16384 || width > 16384)
+            throw new ImportException($"{source}: input '{x.Name}' {x.Type.ShapeText} is larger than 16384x16384; give a smaller input size to import at.");
         long? fileBatch = fileDims[0] >= 0 ? fileDims[0] : null;
         long batch = options.FixedBatch && fileBatch is not null ? fileBatch.Value : TensorType.Batch;
         if (batch == TensorType.Batch && fileBatch is not null) changes.Add($"the fixed batch size {fileBatch} became symbolic (N)");

@@ -29,23 +29,25 @@ internal sealed class ShapePass(Graph g, string input, long[] inputDims, long? f
         g.Nodes.Clear();
         foreach (var original in nodes)
         {
-            var n = normalizer.Normalize(original);
-            if (wholeMap is not null && wholeMap.TryGetValue(Label(original), out var kernel)) n = Globalize(n, kernel);
-            if (!options.FixedBatch && n.OpType == "Reshape") n = BatchReshape(n, useCount);
-            TensorType[] types;
+            var n = original;
             try
             {
-                types = ImportShapes.Infer(n, g);
+                n = normalizer.Normalize(original);
+                if (wholeMap is not null && wholeMap.TryGetValue(Label(original), out var kernel)) n = Globalize(n, kernel);
+                if (!options.FixedBatch && n.OpType == "Reshape") n = BatchReshape(n, useCount);
+                var types = ImportShapes.Infer(n, g);
+                if (n.OpType == "Reshape") CheckReshape(n, types[0]);
+                if (!options.FixedBatch) CheckBatch(n, types);
+                for (int k = 0; k < n.Outputs.Count && k < types.Length; k++)
+                    if (n.Outputs[k].Length > 0) g.Types[n.Outputs[k]] = types[k];
+                RecordWholeMap(n);
             }
-            catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException
+                or KeyNotFoundException or InvalidCastException or OverflowException)
             {
-                throw new ImportException($"{source}: node '{Label(n)}' ({n.OpType}): {e.Message.TrimEnd('.')}{SizeHint(n)}.", e);
+                // A malformed node (missing inputs, wrong attribute types) or shapes that do not fit: one line naming it.
+                throw new ImportException($"{source}: node '{Label(n)}' ({n.OpType}): {e.Message.ReplaceLineEndings(" ").TrimEnd('.')}{SizeHint(n)}.", e);
             }
-            if (n.OpType == "Reshape") CheckReshape(n, types[0]);
-            if (!options.FixedBatch) CheckBatch(n, types);
-            for (int k = 0; k < n.Outputs.Count && k < types.Length; k++)
-                if (n.Outputs[k].Length > 0) g.Types[n.Outputs[k]] = types[k];
-            RecordWholeMap(n);
             g.Nodes.Add(n);
         }
         for (int i = 0; i < g.Outputs.Count; i++)

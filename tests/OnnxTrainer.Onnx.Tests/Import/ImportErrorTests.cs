@@ -116,6 +116,49 @@ public class ImportErrorTests
             Error(m, new ImportOptions { Height = 2, Width = 2 }));
     }
 
+    /// <summary>Damaged files (seeded random bytes changed in a valid model) are refused with an ImportException, never a crash.</summary>
+    [Fact]
+    public void Damaged_files_are_refused_in_one_line()
+    {
+        var valid = new OldModel(ir: 3, opset: 8).Input("x", 1, 3, 6, 6)
+            .Weight("w1", [4, 3, 3, 3], 1).Weight("scale", [4], 3).Weight("bias", [4], 4).Weight("mean", [4], 5).Weight("var", [4], 6, low: 0.5f)
+            .Ints("shape", 1, -1)
+            .Node("Conv", "conv1", ["x", "w1"], ["c1"], A("auto_pad", "SAME_UPPER"))
+            .Node("BatchNormalization", "bn", ["c1", "scale", "bias", "mean", "var"], ["b"], A("spatial", 1L))
+            .Node("MaxPool", "pool", ["b"], ["p"], A("kernel_shape", 6L, 6L))
+            .Node("Reshape", "flat", ["p", "shape"], ["y"])
+            .Output("y", 1, 4).Bytes;
+        string dir = Directory.CreateTempSubdirectory("import-damaged").FullName;
+        var random = new Random(11);
+        int refused = 0, imported = 0;
+        try
+        {
+            for (int k = 0; k < 300; k++)
+            {
+                var bytes = (byte[])valid.Clone();
+                for (int c = random.Next(1, 4); c > 0; c--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                string path = Path.Combine(dir, $"d{k}.onnx");
+                File.WriteAllBytes(path, bytes);
+                try
+                {
+                    OnnxImporter.Import(path, new ImportOptions { Height = 8, Width = 8, GlobalPooling = k % 2 == 0 });
+                    imported++;
+                }
+                catch (ImportException e)
+                {
+                    Assert.DoesNotContain("\n", e.Message);
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        Assert.Equal(300, refused + imported);
+        Assert.True(refused > 100, $"only {refused} of 300 damaged files were refused");
+    }
+
     [Fact]
     public void External_data_is_read_beside_the_model_and_a_missing_file_is_named()
     {
