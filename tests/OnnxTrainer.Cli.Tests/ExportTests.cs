@@ -47,7 +47,8 @@ public class ExportTests
             "--freeze-base", "--out", dir["head.onnx"]).Succeeded();
         Assert.Contains("vgg16-base+dense256-dropout, 14,847,044 parameters, input (48, 48, 3) as NCHW, seed 1, Grad-CAM on block5_conv3.", run.Stdout);
         var g = OnnxModel.Load(dir["head.onnx"]);
-        Assert.Equal(["input"], g.Inputs.Select(i => i.Name)); // no dropout mask at inference
+        // No dropout mask at inference; explain_class is an input with a default (IR 4+), and Load keeps it one.
+        Assert.Equal(["input", "explain_class"], g.Inputs.Select(i => i.Name));
         Assert.Equal(new long[] { TensorType.Batch, 3, 48, 48 }, g.Inputs[0].Type.Dims);
         Assert.Equal(new long[] { TensorType.Batch, 4 }, g.Outputs[0].Type.Dims);
         Assert.Equal("48,48,3", g.Metadata["onnx_trainer.input_shape"]);
