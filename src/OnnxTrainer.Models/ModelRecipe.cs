@@ -18,6 +18,12 @@ public sealed record ModelRecipe
     /// <summary>rescale (default), caffe, torch or none.</summary>
     public string? Preprocessing { get; init; }
 
+    /// <summary>--cut: for an imported .onnx model, the value (or layer, node) its base ends at; the head goes on it.</summary>
+    public string? Cut { get; init; }
+
+    /// <summary>True when <see cref="Model"/> names an ONNX file rather than a zoo model.</summary>
+    public bool IsFile => Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>--bn-mode: frozen or train (null: train from scratch, frozen when fine-tuning pretrained weights).</summary>
     public string? BatchNorm { get; init; }
 
@@ -39,6 +45,6 @@ public sealed record ModelRecipe
 
     /// <summary>Same model structure (frozen layers may differ: fine-tuning changes them on purpose).</summary>
     public bool SameArchitecture(ModelRecipe other) =>
-        Model == other.Model && Head == other.Head && Classes == other.Classes &&
+        Model == other.Model && Head == other.Head && Classes == other.Classes && Cut == other.Cut &&
         (InputShape ?? []).SequenceEqual(other.InputShape ?? []);
 }

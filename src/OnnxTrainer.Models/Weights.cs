@@ -34,26 +34,29 @@ public sealed class Weights
     public static Weights Initialize(Model model, long seed)
     {
         var w = new Weights();
-        foreach (var p in model.AllParams)
-        {
-            var data = new float[p.Count];
-            switch (p.Init)
-            {
-                case ParamInit.Ones:
-                    Array.Fill(data, 1f);
-                    break;
-                case ParamInit.GlorotUniform:
-                {
-                    var (fanIn, fanOut) = p.Fans;
-                    double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
-                    var rng = SeededRandom.For(seed, p.Name);
-                    for (int i = 0; i < data.Length; i++) data[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
-                    break;
-                }
-            }
-            w.Set(Tensor.FromFloats(p.Name, data, p.Dims));
-        }
+        foreach (var p in model.AllParams) w.Set(InitialValue(p, seed));
         return w;
+    }
+
+    /// <summary>One parameter's initial value (see <see cref="Initialize"/>): its own stream from the seed and its name.</summary>
+    public static Tensor InitialValue(ParamSpec p, long seed)
+    {
+        var data = new float[p.Count];
+        switch (p.Init)
+        {
+            case ParamInit.Ones:
+                Array.Fill(data, 1f);
+                break;
+            case ParamInit.GlorotUniform:
+            {
+                var (fanIn, fanOut) = p.Fans;
+                double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+                var rng = SeededRandom.For(seed, p.Name);
+                for (int i = 0; i < data.Length; i++) data[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
+                break;
+            }
+        }
+        return Tensor.FromFloats(p.Name, data, p.Dims);
     }
 
     /// <summary>Checks that these weights fit <paramref name="model"/> exactly: every tensor present with its shape, nothing extra.</summary>

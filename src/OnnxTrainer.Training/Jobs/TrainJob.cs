@@ -37,7 +37,7 @@ public static class TrainJob
         request.Fit.Validate();
 
         var spec = DataSpec.Parse(request.Data);
-        var input = request.Recipe.Build().InputShape; // (H, W, C): image folders are resized to it
+        var input = NetworkFactory.InputShape(request.Recipe); // (H, W, C): image folders are resized to it
         var (train, validation, test) = spec.Open(new SourceOptions
         {
             Input = ((int)input[0], (int)input[1], (int)input[2]),
@@ -89,10 +89,9 @@ public static class TrainJob
     /// <summary>Fills what the data decides: the input shape, and the classes of a head (1 sigmoid unit for two classes).</summary>
     private static ModelRecipe Complete(ModelRecipe recipe, IExampleSource train)
     {
-        var model = recipe.Build();
         int? classes = recipe.Classes;
         if (classes is null && recipe.Head is not null) classes = train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count;
-        return recipe with { InputShape = model.InputShape, Classes = classes };
+        return recipe with { InputShape = NetworkFactory.InputShape(recipe), Classes = classes };
     }
 
     private static void CheckClasses(Network network, IExampleSource train)

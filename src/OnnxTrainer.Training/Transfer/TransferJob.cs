@@ -97,7 +97,7 @@ public static class TransferJob
         if (request.Augment is not null)
             throw new ArgumentException("--features-cache runs the base once per image, so the training data cannot be augmented (listing 5.17); drop --augment, or train end to end with --freeze-base.");
         var spec = DataSpec.Parse(request.Data);
-        var input = request.Recipe.Build().InputShape; // (H, W, C): image folders are resized to it
+        var input = NetworkFactory.InputShape(request.Recipe); // (H, W, C): image folders are resized to it
         var (train, validation, test) = spec.Open(new SourceOptions
         {
             Input = ((int)input[0], (int)input[1], (int)input[2]),

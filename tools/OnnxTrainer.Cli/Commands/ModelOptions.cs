@@ -17,7 +17,7 @@ public sealed class ModelOptions
 {
     public Argument<string> Model { get; } = new("MODEL")
     {
-        Description = "A zoo model (onnx-trainer models lists them).",
+        Description = "A zoo model (onnx-trainer models lists them), or an ONNX image model file (FILE.onnx, any opset from 7).",
     };
 
     public Option<string?> Head { get; } = new("--head")
@@ -40,6 +40,19 @@ public sealed class ModelOptions
         CustomParser = r => (int?)ParseNumber(r, "--classes", int.MinValue, int.MaxValue),
     };
 
+    public Option<string?> Cut { get; } = new("--cut")
+    {
+        Description = "For FILE.onnx: the value, node or layer its base ends at; the --head goes on it (for example Pooling395_Output_0 or ReLU393_Output_0).",
+        HelpName = "VALUE",
+    };
+
+    public Option<string?> BatchNormMode { get; } = new("--bn-mode")
+    {
+        Description = "Trainable BatchNormalization layers: frozen (inference mode, moving statistics; the default when fine-tuning pretrained weights) " +
+                      "or train (batch statistics, moving averages updated; the default from scratch). Frozen layers always run in inference mode.",
+        HelpName = "frozen|train",
+    };
+
     public Option<bool> FreezeBase { get; } = new("--freeze-base")
     {
         Description = "Freeze the base under the head (conv_base.trainable = False).",
@@ -47,14 +60,15 @@ public sealed class ModelOptions
 
     public Option<string?> TrainableFrom { get; } = new("--trainable-from")
     {
-        Description = "Freeze every layer before LAYER, for example block5_conv1 (fine-tuning).",
-        HelpName = "LAYER",
+        Description = "Freeze every weight used before NAME (a layer such as block5_conv1, a node or a value of the graph), for fine-tuning.",
+        HelpName = "NAME",
     };
 
     public Option<string?> Preprocessing { get; } = new("--preprocessing")
     {
         Description = "The graph's first op on raw 0..255 RGB pixels: rescale (x/255), caffe (BGR minus ImageNet mean, Keras VGG weights), " +
-                      "torch (ImageNet mean/std, torchvision weights) or none. Default: what suits --weights (Keras .h5: caffe, torchvision: torch), else rescale.",
+                      "torch (ImageNet mean/std, torchvision weights), none, or a preprocessing graph FILE.onnx (such as ResNetPreprocess.onnx). " +
+                      "Default: what suits --weights (Keras .h5: caffe, torchvision: torch), else rescale (none for FILE.onnx models).",
         HelpName = "NAME",
     };
 
@@ -77,6 +91,8 @@ public sealed class ModelOptions
         command.Add(Head);
         command.Add(InputShape);
         command.Add(Classes);
+        command.Add(Cut);
+        command.Add(BatchNormMode);
         command.Add(FreezeBase);
         command.Add(TrainableFrom);
         command.Add(Preprocessing);
@@ -100,11 +116,13 @@ public sealed class ModelOptions
             Classes = parse.GetValue(Classes),
             FreezeBase = parse.GetValue(FreezeBase),
             TrainableFrom = parse.GetValue(TrainableFrom),
-            Preprocessing = parse.GetValue(Preprocessing) is { } p ? PreprocessingGraph.Parse(p).Name() : null,
+            Preprocessing = parse.GetValue(Preprocessing) is { } p ? p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? p : PreprocessingGraph.Parse(p).Name() : null,
+            Cut = parse.GetValue(Cut),
+            BatchNorm = parse.GetValue(BatchNormMode) is { } mode ? NetworkFactory.ParseBatchNormMode(mode).ToString().ToLowerInvariant() : null,
         };
         // Without --preprocessing: what suits the weights file (for the model's input channels), else the model's default (rescale).
         if (recipe.Preprocessing is null && WeightsPath(parse) is { } w)
-            recipe = recipe with { Preprocessing = WeightFiles.PreprocessingOf(w, recipe.Build().InputShape[2]).Name() };
+            recipe = recipe with { Preprocessing = WeightFiles.PreprocessingOf(w, NetworkFactory.InputShape(recipe)[2]).Name() };
         return recipe;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 
 namespace OnnxTrainer.Cli.Commands;
 
@@ -13,8 +14,18 @@ public static class SummaryCommand
         model.AddTo(command);
         command.SetAction(parse =>
         {
-            var m = model.Build(parse);
             var o = parse.InvocationConfiguration.Output;
+            var recipe = model.Recipe(parse);
+            if (recipe.IsFile)
+            {
+                // an imported graph: one row per node (op, NCHW output shape, parameters, trainable)
+                var network = model.Network(parse, seed: 1);
+                o.WriteLine($"Model: {network.Name}");
+                o.WriteLine($"Trainable weight tensors: {network.Trainable.Count()} of {network.Parameters.Count}");
+                o.Write(NetworkSummary.Render(network));
+                return 0;
+            }
+            var m = model.Build(parse);
             if (model.WeightsPath(parse) is not null) model.Network(parse, seed: 1); // checks the file fits, says what it holds
             o.WriteLine($"Model: {m.Name}");
             // len(model.trainable_weights) of len(model.weights), before the table so the output ends with Keras' totals.
