@@ -13,7 +13,7 @@ public readonly record struct Batch(int Epoch, int Step, long Pass, ReadOnlyMemo
 /// (epoch, step) sees exactly the batches an uninterrupted run would.
 /// <para>
 /// Like Keras: the batches form a stream of passes over the data; pass p visits the examples in
-/// <see cref="Order"/>(p) (shuffled by <c>SeededRandom.For(seed, $"shuffle/{p}")</c>, or 0..N-1 in order), cut into
+/// <see cref="Order(long)"/>(p) (shuffled by <c>SeededRandom.For(seed, $"shuffle/{p}")</c>, or 0..N-1 in order), cut into
 /// batches of <see cref="BatchSize"/> with the last, partial batch kept. An epoch is the next
 /// <see cref="StepsPerEpoch"/> batches of that stream. By default an epoch is exactly one pass (epoch e is pass e);
 /// with an explicit steps-per-epoch, epochs run across pass boundaries as a Keras generator does

@@ -18,7 +18,11 @@ public sealed class ImageDataset
 
     /// <summary>Takes ownership of the arrays (they are not copied; do not change them afterwards).</summary>
     /// <param name="pixels">Count x channels x height x width bytes, each example CHW.</param>
+    /// <param name="channels">Channels per pixel: 1 (grayscale) or 3 (RGB).</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="width">Image width in pixels.</param>
     /// <param name="labels">One class index per example, each in [0, classNames.Count).</param>
+    /// <param name="classNames">The class names in class-index order.</param>
     public ImageDataset(byte[] pixels, int channels, int height, int width, int[] labels, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);

@@ -15,7 +15,7 @@ public static class ImageDecoder
     public static bool HasImageExtension(string path) =>
         Extensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Decodes <paramref name="path"/> at its own size: HWC bytes with <paramref name="channels"/> (1 or 3) per pixel.</summary>
+    /// <summary>Decodes <paramref name="path"/> at its own size: HWC bytes with 1 or 3 channels per pixel (<paramref name="mode"/>).</summary>
     /// <exception cref="ImageFileException">The file is not a complete image in a supported format.</exception>
     public static (byte[] Pixels, int Height, int Width) Decode(string path, ColorMode mode)
     {
