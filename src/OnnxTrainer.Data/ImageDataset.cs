@@ -51,9 +51,13 @@ public sealed class ImageDataset
         ExampleSize = (int)exampleSize;
     }
 
+    /// <summary>Examples held.</summary>
     public int Count => _labels.Length;
+    /// <summary>Channels per pixel (1 or 3).</summary>
     public int Channels { get; }
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
     /// <summary>One example's shape, [C, H, W] (a fresh array).</summary>
@@ -62,12 +66,15 @@ public sealed class ImageDataset
     /// <summary>Values per example, C * H * W.</summary>
     public int ExampleSize { get; }
 
+    /// <summary>The class names, in class-index order.</summary>
     public IReadOnlyList<string> ClassNames => _classNames;
+    /// <summary>Number of classes.</summary>
     public int ClassCount => _classNames.Length;
 
     /// <summary>All pixels, example after example, each CHW.</summary>
     public ReadOnlySpan<byte> Pixels => _pixels;
 
+    /// <summary>One class index per example.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>One example's pixels, CHW.</summary>
@@ -345,5 +352,6 @@ public sealed class ImageDataset
         return new ImageDataset(_pixels, Channels, Height, Width, _labels, classNames);
     }
 
+    /// <summary>Count, shape and classes, for logs.</summary>
     public override string ToString() => $"{Count} images of [{Channels},{Height},{Width}], {ClassCount} classes";
 }

@@ -9,6 +9,7 @@ namespace OnnxTrainer.Data.Augmentation;
 /// </summary>
 public static class AugmentPreview
 {
+    /// <summary>Pixels between tiles of the grid.</summary>
     public const int Gap = 4;
 
     /// <returns>The grid as HWC RGB bytes and its size.</returns>

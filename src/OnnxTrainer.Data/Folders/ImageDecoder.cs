@@ -12,6 +12,7 @@ public static class ImageDecoder
     /// <summary>The file name endings read as images (case-insensitive); other files in class folders are ignored.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"];
 
+    /// <summary>Whether <paramref name="path"/> ends with an image extension the decoder reads.</summary>
     public static bool HasImageExtension(string path) =>
         Extensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 

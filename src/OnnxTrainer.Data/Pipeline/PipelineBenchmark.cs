@@ -9,8 +9,10 @@ namespace OnnxTrainer.Data.Pipeline;
 /// <summary>Throughput of one pipeline configuration.</summary>
 public sealed record PipelineTiming(string What, int Images, double Seconds, int Workers, int Prefetch)
 {
+    /// <summary>Images delivered per second.</summary>
     public double ImagesPerSecond => Images / Seconds;
 
+    /// <summary>One line: what, images, seconds, images/s, workers, prefetch.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{What}: {Images} images in {Seconds:0.00} s = {ImagesPerSecond:0.0} images/s ({Workers} workers, prefetch {Prefetch})");
 }
