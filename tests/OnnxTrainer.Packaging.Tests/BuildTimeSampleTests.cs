@@ -46,23 +46,24 @@ public class BuildTimeSampleTests
                 Assert.Equal($"{top.Name} {top.Probability:0.0000}\n", run.Output);
             }
 
-            // A changed recipe (another seed) exports again: other weights.
+            // A changed recipe (another seed) exports again: other weights. CopyToOutputDirectory copies it to bin/ too.
             string csproj = Path.Combine(app, Project);
-            File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("Seed=\"1\"", "Seed=\"2\""));
+            File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("Seed=\"1\"", "Seed=\"2\" CopyToOutputDirectory=\"PreserveNewest\""));
             var reseeded = Build(app);
             Assert.Contains(Exported + model, reseeded.Output);
-            Assert.NotEqual(bytes, File.ReadAllBytes(model));
-            Assert.Equal(bytes.Length, new FileInfo(model).Length);
+            byte[] reseededBytes = File.ReadAllBytes(model);
+            Assert.NotEqual(bytes, reseededBytes);
+            Assert.Equal(bytes.Length, reseededBytes.Length);
+            Assert.Equal(reseededBytes, File.ReadAllBytes(Path.Combine(app, "bin", "Release", "net10.0", "models", "catsdogs.onnx")));
 
             // A bad recipe: one MSBuild error naming the item, the metadata and what the exporter expected; the model stays.
-            byte[] before = File.ReadAllBytes(model);
             File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("InputShape=\"150,150,3\"", "InputShape=\"150,150\""));
             var bad = Build(app, succeed: false);
             Assert.Equal(1, bad.ExitCode);
             Assert.Contains($"{csproj} : error ONNXT003: OnnxModel 'models/catsdogs.onnx', metadata InputShape=\"150,150\": " +
                             "--input-shape expects H,W,C, three positive whole numbers separated by commas (for example 150,150,3); got '150,150'.", bad.Output);
             Assert.Contains("1 Error(s)", bad.Output);
-            Assert.Equal(before, File.ReadAllBytes(model));
+            Assert.Equal(reseededBytes, File.ReadAllBytes(model));
         }
         finally
         {
