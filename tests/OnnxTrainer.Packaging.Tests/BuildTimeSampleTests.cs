@@ -47,14 +47,28 @@ public class BuildTimeSampleTests
             }
 
             // A changed recipe (another seed) exports again: other weights. CopyToOutputDirectory copies it to bin/ too.
-            string csproj = Path.Combine(app, Project);
-            File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("Seed=\"1\"", "Seed=\"2\" CopyToOutputDirectory=\"PreserveNewest\""));
+            // A second item takes its weights from a file (written by the tool the build installed): the file is an input.
+            string csproj = Path.Combine(app, Project), digits = Path.Combine(Path.GetDirectoryName(model)!, "digits.onnx");
+            string tool = Path.Combine(app, "obj", "onnx-trainer", PackedFeed.Version, "onnx-trainer"), weights = Path.Combine(app, "weights.onnx");
+            ProcessRun.Of(tool, ["export", "mnist-convnet", "--seed", "5", "--no-explain", "--out", weights], app, TimeSpan.FromMinutes(2)).Succeeded();
+            File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("Seed=\"1\" Embed=\"true\" />",
+                "Seed=\"2\" Embed=\"true\" CopyToOutputDirectory=\"PreserveNewest\" />\n    <OnnxModel Include=\"models/digits.onnx\" Model=\"mnist-convnet\" Weights=\"weights.onnx\" NoExplain=\"true\" />"));
             var reseeded = Build(app);
             Assert.Contains(Exported + model, reseeded.Output);
             byte[] reseededBytes = File.ReadAllBytes(model);
             Assert.NotEqual(bytes, reseededBytes);
             Assert.Equal(bytes.Length, reseededBytes.Length);
             Assert.Equal(reseededBytes, File.ReadAllBytes(Path.Combine(app, "bin", "Release", "net10.0", "models", "catsdogs.onnx")));
+            Assert.Contains("  OnnxModel models/digits.onnx -> " + digits, reseeded.Output);
+            Assert.Equal(File.ReadAllBytes(weights), File.ReadAllBytes(digits)); // the file's weights, not seed 1's
+
+            // New weights in the same file: only that item exports again.
+            ProcessRun.Of(tool, ["export", "mnist-convnet", "--seed", "6", "--no-explain", "--out", weights], app, TimeSpan.FromMinutes(2)).Succeeded();
+            var reweighted = Build(app);
+            Assert.Contains("  OnnxModel models/digits.onnx -> " + digits, reweighted.Output);
+            Assert.DoesNotContain(Exported, reweighted.Output);
+            Assert.Equal(File.ReadAllBytes(weights), File.ReadAllBytes(digits));
+            Assert.Equal(reseededBytes, File.ReadAllBytes(model));
 
             // A bad recipe: one MSBuild error naming the item, the metadata and what the exporter expected; the model stays.
             File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("InputShape=\"150,150,3\"", "InputShape=\"150,150\""));
