@@ -101,9 +101,15 @@ public class ExportTests
                 ["onnx_trainer.model"] = "santa-convnet",
                 ["onnx_trainer.output_activation"] = "sigmoid",
                 ["onnx_trainer.output_name"] = "output",
+                ["onnx_trainer.preprocessed"] = "preprocess/out",
                 ["onnx_trainer.preprocessing"] = "rescale",
             },
-            g.Metadata);
+            g.Metadata.Where(m => m.Key != "onnx_trainer.layers").ToDictionary());
+        // The layers by name, so a loaded export is addressed as the zoo model was: [name, kind, first node, input, output].
+        var layers = System.Text.Json.JsonSerializer.Deserialize<string[][]>(g.Metadata["onnx_trainer.layers"])!;
+        Assert.Equal(["conv2d_1", "maxpooling2d_1", "conv2d_2", "maxpooling2d_2", "conv2d_3", "maxpooling2d_3", "flatten_1", "dense_1", "dense_2"],
+            layers.Select(l => l[0]));
+        Assert.Equal(["conv2d_3", "Conv2D", "conv2d_3/conv", "maxpooling2d_2/out", "conv2d_3/out"], layers[4]);
         Assert.Equal(["output", "explain/activations", "explain/gradients", "explain/heatmap", "explain/class"], g.Outputs.Select(o => o.Name));
         Assert.Equal("f32[N,64,4,4]", g.Outputs[1].Type.ToString());
 
