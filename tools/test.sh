@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test project (Release) and ends with one line "tests: N passed, N failed, N skipped".
+# Packs every package (tools/pack.sh), runs every test project (Release) and ends with one line "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
 bash tools/get-resnet18.sh >/dev/null || echo "test: ResNet18 could not be restored; the tests that need it will skip" >&2
+# Every package into artifacts/feed first (also builds everything in Release): the packaging tests install the tool
+# and build the build-time sample from it, once per run.
+start=$SECONDS
+feed=$(bash tools/pack.sh) || exit 1
+echo "packed into $feed in $((SECONDS - start)) s"
+export ONNXTRAINER_FEED="$feed"
 log=$(mktemp)
 dotnet test OnnxTrainer.sln -c Release --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -5,6 +5,7 @@ namespace OnnxTrainer.Data;
 /// <summary>One batch: the example indices of training step <see cref="Step"/> of <see cref="Epoch"/>.</summary>
 public readonly record struct Batch(int Epoch, int Step, long Pass, ReadOnlyMemory<int> Indices)
 {
+    /// <summary>Examples in this batch.</summary>
     public int Size => Indices.Length;
 }
 
@@ -13,7 +14,7 @@ public readonly record struct Batch(int Epoch, int Step, long Pass, ReadOnlyMemo
 /// (epoch, step) sees exactly the batches an uninterrupted run would.
 /// <para>
 /// Like Keras: the batches form a stream of passes over the data; pass p visits the examples in
-/// <see cref="Order"/>(p) (shuffled by <c>SeededRandom.For(seed, $"shuffle/{p}")</c>, or 0..N-1 in order), cut into
+/// <see cref="Order(long)"/>(p) (shuffled by <c>SeededRandom.For(seed, $"shuffle/{p}")</c>, or 0..N-1 in order), cut into
 /// batches of <see cref="BatchSize"/> with the last, partial batch kept. An epoch is the next
 /// <see cref="StepsPerEpoch"/> batches of that stream. By default an epoch is exactly one pass (epoch e is pass e);
 /// with an explicit steps-per-epoch, epochs run across pass boundaries as a Keras generator does
@@ -22,6 +23,7 @@ public readonly record struct Batch(int Epoch, int Step, long Pass, ReadOnlyMemo
 /// </summary>
 public sealed class BatchIterator
 {
+    /// <summary>Batches of <paramref name="batchSize"/> over <paramref name="exampleCount"/> examples, shuffled from <paramref name="seed"/> unless <paramref name="shuffle"/> is false; <paramref name="stepsPerEpoch"/> null means one pass per epoch.</summary>
     public BatchIterator(int exampleCount, int batchSize, long seed, bool shuffle = true, int? stepsPerEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exampleCount);
@@ -36,14 +38,19 @@ public sealed class BatchIterator
         StepsPerEpoch = stepsPerEpoch ?? BatchesPerPass;
     }
 
+    /// <summary>Examples in the data.</summary>
     public int ExampleCount { get; }
+    /// <summary>Examples per batch (the last batch of a pass may hold fewer).</summary>
     public int BatchSize { get; }
+    /// <summary>Seed of the shuffling.</summary>
     public long Seed { get; }
+    /// <summary>Whether each pass is shuffled (false: examples in order).</summary>
     public bool Shuffle { get; }
 
     /// <summary>Batches in one pass over the data: ceil(ExampleCount / BatchSize).</summary>
     public int BatchesPerPass { get; }
 
+    /// <summary>Batches per epoch.</summary>
     public int StepsPerEpoch { get; }
 
     /// <summary>The order in which pass <paramref name="pass"/> visits the examples.</summary>

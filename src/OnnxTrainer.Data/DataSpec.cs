@@ -3,10 +3,14 @@ using OnnxTrainer.Data.Folders;
 
 namespace OnnxTrainer.Data;
 
+/// <summary>Where a <see cref="DataSpec"/> reads its images.</summary>
 public enum DataSourceKind
 {
+    /// <summary>Fashion-MNIST IDX files (Debian's dataset-fashion-mnist, or a given folder).</summary>
     FashionMnist,
+    /// <summary>MNIST-format IDX files in a given folder.</summary>
     Mnist,
+    /// <summary>Image folders, one subfolder per class (Keras flow_from_directory).</summary>
     Folders,
 }
 
@@ -22,6 +26,7 @@ public sealed record SourceOptions
     /// <summary>The model's input (height, width, channels): image folders are resized and color-converted to it; null keeps folders' own default.</summary>
     public (int Height, int Width, int Channels)? Input { get; init; }
 
+    /// <summary>How folder images are resized to the model's input (Keras's default: nearest).</summary>
     public Interpolation Interpolation { get; init; } = Interpolation.Nearest;
 
     /// <summary>
@@ -33,6 +38,7 @@ public sealed record SourceOptions
     /// <summary>Augments the training data (never validation or test) when set.</summary>
     public AugmentOptions? Augment { get; init; }
 
+    /// <summary>Leave out folder images that cannot be decoded instead of failing.</summary>
     public bool SkipBadFiles { get; init; }
 
     /// <summary>Threads that decode, resize and augment (0: one per core).</summary>
@@ -78,6 +84,7 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
         }
     }
 
+    /// <summary>The class names, in class-index order.</summary>
     public IReadOnlyList<string> ClassNames => Kind switch
     {
         DataSourceKind.FashionMnist => FashionMnist.ClassNames,

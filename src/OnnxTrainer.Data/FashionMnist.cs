@@ -6,6 +6,7 @@ namespace OnnxTrainer.Data;
 /// </summary>
 public static class FashionMnist
 {
+    /// <summary>Where Debian's dataset-fashion-mnist package installs the IDX files.</summary>
     public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>The dataset's class names, by label 0..9.</summary>

@@ -3,11 +3,13 @@ namespace OnnxTrainer.Data;
 /// <summary>Labelled images a trainer draws batches from.</summary>
 public interface IExampleSource
 {
+    /// <summary>Examples in the source.</summary>
     int Count { get; }
 
     /// <summary>Shape of one example inside graphs: (C, H, W).</summary>
     long[] ExampleShape { get; }
 
+    /// <summary>The class names, in class-index order.</summary>
     IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>Class index of example <paramref name="index"/>.</summary>

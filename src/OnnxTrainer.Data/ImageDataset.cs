@@ -18,7 +18,11 @@ public sealed class ImageDataset
 
     /// <summary>Takes ownership of the arrays (they are not copied; do not change them afterwards).</summary>
     /// <param name="pixels">Count x channels x height x width bytes, each example CHW.</param>
+    /// <param name="channels">Channels per pixel: 1 (grayscale) or 3 (RGB).</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="width">Image width in pixels.</param>
     /// <param name="labels">One class index per example, each in [0, classNames.Count).</param>
+    /// <param name="classNames">The class names in class-index order.</param>
     public ImageDataset(byte[] pixels, int channels, int height, int width, int[] labels, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -47,9 +51,13 @@ public sealed class ImageDataset
         ExampleSize = (int)exampleSize;
     }
 
+    /// <summary>Examples held.</summary>
     public int Count => _labels.Length;
+    /// <summary>Channels per pixel (1 or 3).</summary>
     public int Channels { get; }
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
     /// <summary>One example's shape, [C, H, W] (a fresh array).</summary>
@@ -58,12 +66,15 @@ public sealed class ImageDataset
     /// <summary>Values per example, C * H * W.</summary>
     public int ExampleSize { get; }
 
+    /// <summary>The class names, in class-index order.</summary>
     public IReadOnlyList<string> ClassNames => _classNames;
+    /// <summary>Number of classes.</summary>
     public int ClassCount => _classNames.Length;
 
     /// <summary>All pixels, example after example, each CHW.</summary>
     public ReadOnlySpan<byte> Pixels => _pixels;
 
+    /// <summary>One class index per example.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>One example's pixels, CHW.</summary>
@@ -326,5 +337,6 @@ public sealed class ImageDataset
         return new ImageDataset(_pixels, Channels, Height, Width, _labels, classNames);
     }
 
+    /// <summary>Count, shape and classes, for logs.</summary>
     public override string ToString() => $"{Count} images of [{Channels},{Height},{Width}], {ClassCount} classes";
 }

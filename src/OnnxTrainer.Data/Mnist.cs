@@ -3,12 +3,14 @@ namespace OnnxTrainer.Data;
 /// <summary>MNIST digits from IDX files in any directory (the standard file names, with or without .gz).</summary>
 public static class Mnist
 {
+    /// <summary>MNIST's classes: the digits 0 to 9.</summary>
     public static readonly IReadOnlyList<string> ClassNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
     /// <summary>The four standard file names (each also looked for with a .gz suffix).</summary>
     public static readonly IReadOnlyList<string> FileNames =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
+    /// <summary>The training and test splits of the MNIST-format IDX files in <paramref name="directory"/> (gzipped or not).</summary>
     public static (ImageDataset Train, ImageDataset Test) Load(string directory) =>
         LoadStandardFiles(directory, ClassNames, "MNIST", "pass `--data mnist:DIR` with a directory holding those files");
 

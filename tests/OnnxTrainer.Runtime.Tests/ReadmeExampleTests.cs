@@ -23,16 +23,5 @@ public class ReadmeExampleTests
     }
 
     [Fact]
-    public void Readme_quotes_the_example_file_verbatim()
-    {
-        string root = Approval.RepoRoot();
-        string readme = System.IO.File.ReadAllText(Path.Combine(root, "README.md"));
-        string code = System.IO.File.ReadAllText(Path.Combine(root, File)).TrimEnd();
-        string marker = $"<!-- {File} -->";
-        int at = readme.IndexOf(marker, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"README.md has no '{marker}' line before the example's code block.");
-        int start = readme.IndexOf("```csharp\n", at, StringComparison.Ordinal) + "```csharp\n".Length;
-        int end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
-        Assert.Equal(code, readme[start..end]);
-    }
+    public void Readme_quotes_the_example_file_verbatim() => ReadmeQuote.Verify(File);
 }

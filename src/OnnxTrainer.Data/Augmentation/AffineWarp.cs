@@ -9,6 +9,7 @@ public static class AffineWarp
 {
     private const double Snap = 1e-6;
 
+    /// <summary>Writes into <paramref name="dst"/> (CHW, the same size) the image <paramref name="src"/> sampled at <paramref name="map"/>(output pixel); taps outside use <paramref name="fill"/> (<paramref name="cval"/> for constant).</summary>
     public static void Apply(ReadOnlySpan<float> src, Span<float> dst, int channels, int height, int width, Affine map, FillMode fill, float cval)
     {
         int plane = height * width;

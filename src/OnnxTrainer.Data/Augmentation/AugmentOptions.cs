@@ -44,8 +44,11 @@ public sealed record AugmentOptions
     /// </summary>
     public (double Lower, double Upper) ZoomRange { get; init; } = (1, 1);
 
+    /// <summary>Keras <c>horizontal_flip</c>: mirror left-right with probability 1/2.</summary>
     public bool HorizontalFlip { get; init; }
+    /// <summary>Keras <c>vertical_flip</c>: mirror top-bottom with probability 1/2.</summary>
     public bool VerticalFlip { get; init; }
+    /// <summary>Keras <c>fill_mode</c>: how points outside the image are filled (default nearest).</summary>
     public FillMode FillMode { get; init; } = FillMode.Nearest;
 
     /// <summary>The value read outside the image with <see cref="FillMode.Constant"/> (raw pixel scale, 0..255).</summary>
@@ -64,6 +67,7 @@ public sealed record AugmentOptions
         ["listing-5.11"] = Listing514,
     };
 
+    /// <summary>The parameter names <see cref="Parse"/> accepts, for messages.</summary>
     public const string Keys =
         "rotation_range, width_shift_range, height_shift_range, shear_range, zoom_range (float or [lower,upper]), horizontal_flip, vertical_flip, fill_mode (nearest, constant, reflect, wrap), cval";
 

@@ -4,11 +4,12 @@ namespace OnnxTrainer.Data.Augmentation;
 
 /// <summary>
 /// Figure 5.11: one image, loaded as listing 5.12 loads it (resized to the target size), drawn through the random
-/// transforms <paramref name="count"/> times, laid out in a grid. Tile k is what image k of a training batch filled with
+/// transforms <c>count</c> times, laid out in a grid. Tile k is what image k of a training batch filled with
 /// the same seed would get.
 /// </summary>
 public static class AugmentPreview
 {
+    /// <summary>Pixels between tiles of the grid.</summary>
     public const int Gap = 4;
 
     /// <returns>The grid as HWC RGB bytes and its size.</returns>

@@ -12,6 +12,7 @@ namespace OnnxTrainer.Data.Augmentation;
 /// </summary>
 public sealed class AugmentedSource : IExampleSource
 {
+    /// <summary>Augments the training images of <paramref name="inner"/> with <paramref name="options"/> on <paramref name="workers"/> threads (0: one per core).</summary>
     public AugmentedSource(IExampleSource inner, AugmentOptions options, int workers = 0)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -22,15 +23,21 @@ public sealed class AugmentedSource : IExampleSource
         Workers = workers;
     }
 
+    /// <summary>The source whose images are augmented.</summary>
     public IExampleSource Inner { get; }
+    /// <summary>The augmentation parameters.</summary>
     public AugmentOptions Options { get; }
 
     /// <summary>Threads that transform images (0: one per core).</summary>
     public int Workers { get; }
 
+    /// <inheritdoc/>
     public int Count => Inner.Count;
+    /// <inheritdoc/>
     public long[] ExampleShape => Inner.ExampleShape;
+    /// <inheritdoc/>
     public IReadOnlyList<string> ClassNames => Inner.ClassNames;
+    /// <inheritdoc/>
     public int Label(int index) => Inner.Label(index);
 
     /// <summary>The transform image <paramref name="position"/> of a batch filled with <paramref name="augmentSeed"/> gets.</summary>
@@ -40,6 +47,7 @@ public sealed class AugmentedSource : IExampleSource
         return RandomTransform.Draw(Options, SeededRandom.For(augmentSeed, $"augment/{position}"), (int)shape[1], (int)shape[2]);
     }
 
+    /// <inheritdoc/>
     public unsafe void FillImages(ReadOnlySpan<int> indices, Span<float> destination, long? augmentSeed)
     {
         Inner.FillImages(indices, destination, null);

@@ -10,6 +10,7 @@ namespace OnnxTrainer.Data.Augmentation;
 public readonly record struct RandomTransform(
     double Theta, double Tx, double Ty, double Shear, double Zx, double Zy, bool FlipHorizontal, bool FlipVertical)
 {
+    /// <summary>No rotation, shift, shear, zoom or flip.</summary>
     public static RandomTransform Identity { get; } = new(0, 0, 0, 0, 1, 1, false, false);
 
     /// <summary>
@@ -59,13 +60,17 @@ public readonly record struct RandomTransform(
 /// </summary>
 public readonly record struct Affine(double Rr, double Rc, double R0, double Cr, double Cc, double C0)
 {
+    /// <summary>The map that leaves every point in place.</summary>
     public static Affine Identity { get; } = new(1, 0, 0, 0, 1, 0);
 
+    /// <summary>The map that applies <paramref name="b"/> first, then this one.</summary>
     public Affine Then(Affine b) => new(
         Rr * b.Rr + Rc * b.Cr, Rr * b.Rc + Rc * b.Cc, Rr * b.R0 + Rc * b.C0 + R0,
         Cr * b.Rr + Cc * b.Cr, Cr * b.Rc + Cc * b.Cc, Cr * b.R0 + Cc * b.C0 + C0);
 
+    /// <summary>The image of the point (<paramref name="row"/>, <paramref name="col"/>).</summary>
     public (double Row, double Col) Apply(double row, double col) => (Rr * row + Rc * col + R0, Cr * row + Cc * col + C0);
 
+    /// <summary>Whether this is <see cref="Identity"/>.</summary>
     public bool IsIdentity => this == Identity;
 }

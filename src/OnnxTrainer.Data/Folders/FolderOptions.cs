@@ -56,13 +56,17 @@ public sealed record FolderOptions
     /// <summary>Keras <c>target_size</c>, (height, width); every image is resized to it.</summary>
     public (int Height, int Width) TargetSize { get; init; } = (256, 256);
 
+    /// <summary>Keras <c>color_mode</c>: RGB (3 channels) or grayscale (1).</summary>
     public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+    /// <summary>Keras <c>class_mode</c>: the form of the labels.</summary>
     public ClassMode ClassMode { get; init; } = ClassMode.Categorical;
+    /// <summary>How images are resized to <see cref="TargetSize"/> (Keras's default: nearest).</summary>
     public Interpolation Interpolation { get; init; } = Interpolation.Nearest;
 
     /// <summary>Fraction of each class (the first files in sorted order) held out for <see cref="Subset.Validation"/>.</summary>
     public double ValidationSplit { get; init; }
 
+    /// <summary>Which files of each class: all, the training part or the validation part (<see cref="ValidationSplit"/>).</summary>
     public Subset Subset { get; init; } = Subset.All;
 
     /// <summary>Skip files that cannot be decoded (counted in <see cref="FolderSource.Skipped"/>) instead of failing.</summary>
@@ -80,8 +84,10 @@ public sealed record FolderOptions
     /// <summary>Threads that decode and resize (0: one per core).</summary>
     public int Workers { get; init; }
 
+    /// <summary>Channels per pixel of <see cref="ColorMode"/>.</summary>
     public int Channels => ColorMode == ColorMode.Rgb ? 3 : 1;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
         if (TargetSize.Height < 1 || TargetSize.Width < 1)

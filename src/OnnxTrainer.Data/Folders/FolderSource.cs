@@ -84,13 +84,18 @@ public sealed class FolderSource : IExampleSource
         return new FolderSource(directory, options, files, labels, listing.ClassNames.ToArray(), skipped, cache ? pixels : null);
     }
 
+    /// <summary>The folder read (one subfolder per class).</summary>
     public string Directory { get; }
+    /// <summary>The options the folder was opened with.</summary>
     public FolderOptions Options { get; }
 
+    /// <inheritdoc/>
     public int Count => _files.Length;
 
+    /// <inheritdoc/>
     public long[] ExampleShape => [_channels, _height, _width];
 
+    /// <inheritdoc/>
     public IReadOnlyList<string> ClassNames => _classNames;
 
     /// <summary>Keras <c>class_indices</c>: class name to index.</summary>
@@ -112,6 +117,7 @@ public sealed class FolderSource : IExampleSource
     public string? SkippedWarning => Skipped.Count == 0 ? null
         : $"warning: skipped {Skipped.Count} unreadable file{(Skipped.Count == 1 ? "" : "s")} under '{Directory}' (first: {Skipped[0].Message})";
 
+    /// <inheritdoc/>
     public int Label(int index) => _labels[index];
 
     /// <summary>One example's pixels, HWC bytes at the target size (from the cache, or decoded now).</summary>

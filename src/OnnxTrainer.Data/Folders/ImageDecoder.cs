@@ -12,10 +12,11 @@ public static class ImageDecoder
     /// <summary>The file name endings read as images (case-insensitive); other files in class folders are ignored.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"];
 
+    /// <summary>Whether <paramref name="path"/> ends with an image extension the decoder reads.</summary>
     public static bool HasImageExtension(string path) =>
         Extensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Decodes <paramref name="path"/> at its own size: HWC bytes with <paramref name="channels"/> (1 or 3) per pixel.</summary>
+    /// <summary>Decodes <paramref name="path"/> at its own size: HWC bytes with 1 or 3 channels per pixel (<paramref name="mode"/>).</summary>
     /// <exception cref="ImageFileException">The file is not a complete image in a supported format.</exception>
     public static (byte[] Pixels, int Height, int Width) Decode(string path, ColorMode mode)
     {

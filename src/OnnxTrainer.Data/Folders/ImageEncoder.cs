@@ -3,11 +3,22 @@ using SkiaSharp;
 namespace OnnxTrainer.Data.Folders;
 
 /// <summary>Encoded image formats written by <see cref="ImageEncoder"/>.</summary>
-public enum ImageFormat { Png, Jpeg, Webp }
+public enum ImageFormat
+{
+    /// <summary>PNG, lossless.</summary>
+    Png,
+
+    /// <summary>JPEG (lossy; see the quality of <see cref="ImageEncoder.Encode"/>).</summary>
+    Jpeg,
+
+    /// <summary>WebP.</summary>
+    Webp,
+}
 
 /// <summary>Writes HWC byte images (1 channel grey or 3 channels RGB) as PNG, JPEG or WebP files (SkiaSharp).</summary>
 public static class ImageEncoder
 {
+    /// <summary>The file extension of <paramref name="format"/>, with its dot.</summary>
     public static string Extension(ImageFormat format) => format switch
     {
         ImageFormat.Png => ".png",
@@ -15,6 +26,7 @@ public static class ImageEncoder
         _ => ".webp",
     };
 
+    /// <summary>The format named png, jpeg (or jpg) or webp, in any case; anything else is a <see cref="FormatException"/>.</summary>
     public static ImageFormat ParseFormat(string text) => text.ToLowerInvariant() switch
     {
         "png" => ImageFormat.Png,

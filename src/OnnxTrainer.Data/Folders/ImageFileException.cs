@@ -7,6 +7,8 @@ namespace OnnxTrainer.Data.Folders;
 public sealed class ImageFileException(string path, string reason)
     : FormatException($"'{path}' is not a readable image: {reason}.")
 {
+    /// <summary>The file that could not be read.</summary>
     public string Path { get; } = path;
+    /// <summary>Why, in a few words.</summary>
     public string Reason { get; } = reason;
 }

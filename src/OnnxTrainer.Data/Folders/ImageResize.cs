@@ -3,6 +3,7 @@ namespace OnnxTrainer.Data.Folders;
 /// <summary>Resizing of HWC byte images as PIL's <c>Image.resize</c> does (what Keras's <c>load_img(target_size=...)</c> calls).</summary>
 public static class ImageResize
 {
+    /// <summary>Resizes an HWC byte image <paramref name="src"/> of <paramref name="height"/> x <paramref name="width"/> x <paramref name="channels"/> to <paramref name="outHeight"/> x <paramref name="outWidth"/> with <paramref name="interpolation"/>.</summary>
     public static byte[] Resize(byte[] src, int height, int width, int channels, int outHeight, int outWidth, Interpolation interpolation)
     {
         if (src.Length != (long)height * width * channels)

@@ -11,11 +11,13 @@ public sealed record MakeFoldersOptions
     /// <summary>Side of the square output images.</summary>
     public int Size { get; init; } = 150;
 
+    /// <summary>The image file format written.</summary>
     public ImageFormat Format { get; init; } = ImageFormat.Png;
 
     /// <summary>Images per class: training and validation come from the source's training split, test from its test split (listing 5.4: 1000, 500, 500).</summary>
     public (int Train, int Validation, int Test) PerClass { get; init; } = (1000, 500, 500);
 
+    /// <summary>Threads that resize and encode (0: one per core).</summary>
     public int Workers { get; init; }
 }
 
@@ -29,6 +31,7 @@ public sealed record MakeFoldersOptions
 /// </summary>
 public static class MakeFolders
 {
+    /// <summary>The split folders written, in order.</summary>
     public static readonly IReadOnlyList<string> Splits = ["train", "validation", "test"];
 
     /// <returns>The folder name of each chosen class, in the order given.</returns>

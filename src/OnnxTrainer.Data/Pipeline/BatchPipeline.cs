@@ -27,6 +27,7 @@ public sealed class BatchPipeline : IDisposable
     private readonly Thread _producer;
     private readonly int _per;
 
+    /// <summary>Starts preparing <paramref name="requests"/> from <paramref name="source"/>, batches of at most <paramref name="maxBatch"/> examples, <paramref name="prefetch"/> ahead.</summary>
     public BatchPipeline(IExampleSource source, IEnumerable<BatchRequest> requests, int maxBatch, int prefetch = 2)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -43,6 +44,7 @@ public sealed class BatchPipeline : IDisposable
         _producer.Start();
     }
 
+    /// <summary>Batches prepared ahead of the consumer.</summary>
     public int Prefetch { get; }
 
     /// <summary>The prepared batches in request order. Each batch's buffer stays valid until the next one is taken.</summary>
@@ -59,6 +61,7 @@ public sealed class BatchPipeline : IDisposable
         if (previous is not null && !_free.IsAddingCompleted) _free.Add(previous.Images);
     }
 
+    /// <summary>Stops the producer thread and waits for it.</summary>
     public void Dispose()
     {
         _stop.Cancel();

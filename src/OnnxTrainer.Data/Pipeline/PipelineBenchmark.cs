@@ -9,8 +9,10 @@ namespace OnnxTrainer.Data.Pipeline;
 /// <summary>Throughput of one pipeline configuration.</summary>
 public sealed record PipelineTiming(string What, int Images, double Seconds, int Workers, int Prefetch)
 {
+    /// <summary>Images delivered per second.</summary>
     public double ImagesPerSecond => Images / Seconds;
 
+    /// <summary>One line: what, images, seconds, images/s, workers, prefetch.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{What}: {Images} images in {Seconds:0.00} s = {ImagesPerSecond:0.0} images/s ({Workers} workers, prefetch {Prefetch})");
 }
@@ -23,6 +25,12 @@ public sealed record PipelineTiming(string What, int Images, double Seconds, int
 public static class PipelineBenchmark
 {
     /// <param name="folder">A class-per-subfolder image folder; null writes <paramref name="syntheticImages"/> 500x375 JPEGs (the size of a typical Dogs-vs-Cats photo) to a temporary folder.</param>
+    /// <param name="batchSize">Images per batch.</param>
+    /// <param name="batches">Batches timed per measurement.</param>
+    /// <param name="workers">Decoding and augmentation threads (0: one per core).</param>
+    /// <param name="prefetch">Batches prepared ahead of the consumer.</param>
+    /// <param name="syntheticImages">How many JPEGs to write when <paramref name="folder"/> is null.</param>
+    /// <param name="seed">Seed of the augmentation streams.</param>
     public static IReadOnlyList<PipelineTiming> Run(string? folder, int batchSize = 32, int batches = 20, int workers = 0, int prefetch = 2,
         int syntheticImages = 256, long seed = 1)
     {

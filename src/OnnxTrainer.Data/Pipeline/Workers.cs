@@ -9,8 +9,10 @@ namespace OnnxTrainer.Data.Pipeline;
 /// </summary>
 public static class Workers
 {
+    /// <summary><paramref name="workers"/>, or the number of cores when it is 0.</summary>
     public static int Resolve(int workers) => workers > 0 ? workers : Environment.ProcessorCount;
 
+    /// <summary>Runs <paramref name="body"/>(i) for i in [0, <paramref name="count"/>) on up to <paramref name="workers"/> threads (0: one per core).</summary>
     public static void For(int count, int workers, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);

@@ -11,6 +11,7 @@ public static class InputPreprocessing
 {
     public const string InputName = "input";
 
+    /// <param name="network">The network whose input the preprocessing feeds.</param>
     /// <param name="name">How the metadata names it: a preprocessing name or the file's name.</param>
     /// <param name="fromFile">The preprocessing graph (one input, one output of the network's input shape), or null for a named one.</param>
     public static Network Prepend(Network network, string name, Graph? fromFile = null)

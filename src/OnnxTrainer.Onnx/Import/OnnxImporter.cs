@@ -24,7 +24,10 @@ public static class OnnxImporter
         return Import(proto, source, options, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
+    /// <summary>Imports an ONNX model already read into its protobuf message.</summary>
+    /// <param name="proto">The model message.</param>
     /// <param name="source">The file's name, for messages.</param>
+    /// <param name="options">What the import may change (input size, global pooling, fixed batch).</param>
     /// <param name="baseDirectory">Where external data files are (the model's folder); null refuses external data.</param>
     public static ImportedModel Import(ModelProto proto, string source, ImportOptions? options = null, string? baseDirectory = null)
     {
