@@ -30,9 +30,7 @@ public static class Curves
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        string tmp = path + ".tmp";
-        using (var f = File.Create(tmp)) png.SaveTo(f);
-        File.Move(tmp, path, overwrite: true);
+        Onnx.Files.SafeFile.Write(path, png.SaveTo, "curves file");
     }
 
     private static void Panel(ScottPlot.Plot p, double[] x, History h, string key, string title)

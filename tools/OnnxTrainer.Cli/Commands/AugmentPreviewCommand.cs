@@ -23,8 +23,9 @@ public static class AugmentPreviewCommand
         {
             var options = AugmentOptions.Parse(parse.GetValue(augment)!);
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
+            RuntimeModelOptions.CheckWritableFile(path, "--out");
             string source = parse.GetRequiredValue(image);
-            if (!File.Exists(source)) throw new CliException($"IMAGE: '{source}' does not exist.");
+            if (!File.Exists(source)) throw new CliException(Onnx.Files.FileNames.NotFound(source, "IMAGE:"));
             (int, int)? target = parse.GetValue(size) is { } n ? (n, n) : null;
             (int Height, int Width) grid;
             try

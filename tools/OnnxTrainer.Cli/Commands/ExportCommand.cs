@@ -55,7 +55,7 @@ public static class ExportCommand
         command.SetAction(parse =>
         {
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
-            CheckWritable(path);
+            RuntimeModelOptions.CheckWritableFile(path, "--out");
             var recipe = model.Recipe(parse);
             var m = recipe.Build();
             long s = parse.GetValue(seed);
@@ -77,15 +77,5 @@ public static class ExportCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Fails before any work when the path cannot be a file we write: a folder, or in a folder that does not exist.</summary>
-    private static void CheckWritable(string path)
-    {
-        if (Directory.Exists(path))
-            throw new CliException($"--out expects a file path; '{path}' is a folder.");
-        string? folder = Path.GetDirectoryName(path);
-        if (folder is not null && !Directory.Exists(folder))
-            throw new CliException($"--out expects a file in an existing folder; folder '{folder}' does not exist.");
     }
 }
