@@ -119,7 +119,9 @@ public sealed class Trainer : IDisposable
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(
                         $"Loss became {loss} at epoch {epoch + 1}, step {s + 1}; stopped. " +
-                        (_options.CheckpointPath is null ? "" : $"The last good checkpoint '{_options.CheckpointPath}' (after epoch {Epoch}) is kept. ") +
+                        (_options.CheckpointPath is null ? "" : Epoch > 0 && File.Exists(_options.CheckpointPath)
+                            ? $"The last good checkpoint '{_options.CheckpointPath}' (after epoch {Epoch}) is kept. "
+                            : "No checkpoint was written (none is written before the first epoch ends). ") +
                         "Try a lower --lr.");
                 Step++;
                 lossSum += loss * n;

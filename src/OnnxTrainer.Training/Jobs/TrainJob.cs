@@ -27,6 +27,7 @@ public static class TrainJob
     {
         string dir = request.OutDir;
         string checkpointPath = Path.Combine(dir, CheckpointFile);
+        RunFolder.Prepare(dir, [ModelFile, CheckpointFile, HistoryFile, CurvesFile]);
         if (!request.Resume && File.Exists(checkpointPath))
             throw new ArgumentException($"'{dir}' already holds a run ({CheckpointFile}); pass --resume to continue it, or choose another --out.");
         if (request.Resume && !File.Exists(checkpointPath))
