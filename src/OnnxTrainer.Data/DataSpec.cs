@@ -35,6 +35,9 @@ public sealed record SourceOptions
 
     public bool SkipBadFiles { get; init; }
 
+    /// <summary>Images declaring more pixels than this are refused (or skipped) before decoding (<see cref="Onnx.Files.PixelLimit"/>).</summary>
+    public long MaxImagePixels { get; init; } = Onnx.Files.PixelLimit.Default;
+
     /// <summary>Threads that decode, resize and augment (0: one per core).</summary>
     public int Workers { get; init; }
 }
@@ -180,6 +183,7 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
             ColorMode = options.Input is { Channels: 1 } ? ColorMode.Grayscale : ColorMode.Rgb,
             Interpolation = options.Interpolation,
             SkipBadFiles = options.SkipBadFiles,
+            MaxImagePixels = options.MaxImagePixels,
             Workers = options.Workers,
         };
     }
