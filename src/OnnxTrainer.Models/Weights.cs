@@ -36,6 +36,8 @@ public sealed class Weights
         var w = new Weights();
         foreach (var p in model.AllParams)
         {
+            if (p.Count > Array.MaxLength)
+                throw new ModelException($"Model '{model.Name}': parameter '{p.Name}' would hold {p.Count:N0} values; one tensor holds at most {Array.MaxLength:N0}.");
             var data = new float[p.Count];
             switch (p.Init)
             {

@@ -37,6 +37,7 @@ public sealed class Trainer : IDisposable
         _classes = (int)model.OutputShape[^1];
         _step = TrainStepGraph.Build(model, weights, loss, optimizer);
         var eval = EvalStepGraph.Build(model, weights, loss);
+        Memory.MemoryBudget.CheckStep($"The train step of {model.Name}", options.BatchSize, options.MaxMemory, _step.Graph, eval.Graph);
         _session = new StepSession(_step, eval, _step.InitialCarried(weights), options.BatchSize, options.Device, options.Threads);
     }
 

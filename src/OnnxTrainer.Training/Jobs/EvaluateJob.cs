@@ -10,9 +10,10 @@ namespace OnnxTrainer.Training.Jobs;
 /// <summary>model.evaluate for an exported model: mean crossentropy (Keras: from clipped probabilities) and accuracy on a test set.</summary>
 public static class EvaluateJob
 {
-    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu)
+    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu, long? maxMemory = null)
     {
         var graph = OnnxModel.Load(modelPath);
+        Memory.MemoryBudget.CheckStep($"Evaluating '{modelPath}'", batchSize, maxMemory, graph);
         string Meta(string key) => graph.Metadata.TryGetValue(ExportInfo.Prefix + key, out var v)
             ? v
             : throw new InvalidDataException($"'{modelPath}' has no {ExportInfo.Prefix}{key} metadata; export it with onnx-trainer.");

@@ -61,6 +61,7 @@ public static class TrainJob
 
         var model = recipe.Build();
         CheckClasses(model, train);
+        Memory.MemoryBudget.CheckParameters(model.Name, model.AllParams.Select(p => (p.Name, p.Count)), request.Fit.MaxMemory);
         var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
         var optimizer = Optimizer.Create(request.Optimizer);
         var weights = checkpoint is not null ? FromCheckpoint(checkpoint, model, checkpointPath)

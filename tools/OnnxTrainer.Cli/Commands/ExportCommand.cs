@@ -58,6 +58,7 @@ public static class ExportCommand
             RuntimeModelOptions.CheckWritableFile(path, "--out");
             var recipe = model.Recipe(parse);
             var m = recipe.Build();
+            Training.Memory.MemoryBudget.CheckExport(m.Name, m.AllParams.Select(p => (p.Name, p.Count)));
             long s = parse.GetValue(seed);
             var names = parse.GetValue(classNames)?.Split(',').Select(n => n.Trim()).ToList();
             var info = ExportInfo.For(recipe, m, names);
