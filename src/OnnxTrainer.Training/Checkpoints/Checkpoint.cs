@@ -50,7 +50,6 @@ public sealed record Checkpoint(
             throw Bad("epoch", $"a whole number from 0 to {int.MaxValue} (the epochs completed)");
         if (!long.TryParse(Meta("step"), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             throw Bad("step", $"a whole number from 0 to {long.MaxValue} (the updates applied)");
-        if (step < epoch) throw Bad("step", $"at least the epoch count {epoch} (every epoch takes one step or more)");
 
         History history;
         try
@@ -66,6 +65,7 @@ public sealed record Checkpoint(
             throw Bad("history", $"'loss', 'acc' and 'lr' with one value per epoch each (found {string.Join(", ", history.Values.Select(kv => $"{kv.Key}: {kv.Value.Count}"))})");
         if (epoch > history.Epochs)
             throw Bad("epoch", $"at most {history.Epochs}, the number of epochs in its history");
+        if (step < epoch) throw Bad("step", $"at least the epoch count {epoch} (every epoch takes one step or more)");
 
         string run = Meta("run");
         try

@@ -68,9 +68,9 @@ public static class TrainJob
             : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed, log).Weights
             : Weights.Initialize(model, request.Fit.Seed);
 
-        Directory.CreateDirectory(dir);
         var fit = request.Fit with { CheckpointPath = checkpointPath, Augment = request.Augment is not null };
-        using var trainer = new Trainer(model, weights, loss, optimizer, fit, log);
+        using var trainer = new Trainer(model, weights, loss, optimizer, fit, log); // refuses a step that cannot fit in memory
+        Directory.CreateDirectory(dir);
         if (checkpoint is not null)
         {
             trainer.Restore(checkpoint);
