@@ -18,6 +18,12 @@ public sealed record ServiceOptions
     /// <summary>Inferences running at once; more requests wait their turn (ONNX Runtime already uses every core for one).</summary>
     public int MaxConcurrentInferences { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Uploads read and held at once (including those waiting for or running an inference); more requests wait before
+    /// their bodies are read, so memory stays near this times <see cref="MaxUploadBytes"/> under any number of clients.
+    /// </summary>
+    public int MaxBufferedUploads { get; init; } = 4 * Math.Max(1, Environment.ProcessorCount);
+
     /// <summary>Intra-op threads per inference (0: one per core).</summary>
     public int IntraOpThreads { get; init; }
 

@@ -41,6 +41,9 @@ public sealed record SourceOptions
     /// <summary>Leave out folder images that cannot be decoded instead of failing.</summary>
     public bool SkipBadFiles { get; init; }
 
+    /// <summary>Images declaring more pixels than this are refused (or skipped) before decoding (<see cref="Onnx.Files.PixelLimit"/>).</summary>
+    public long MaxImagePixels { get; init; } = Onnx.Files.PixelLimit.Default;
+
     /// <summary>Threads that decode, resize and augment (0: one per core).</summary>
     public int Workers { get; init; }
 }
@@ -187,6 +190,7 @@ public sealed record DataSpec(DataSourceKind Kind, string Directory)
             ColorMode = options.Input is { Channels: 1 } ? ColorMode.Grayscale : ColorMode.Rgb,
             Interpolation = options.Interpolation,
             SkipBadFiles = options.SkipBadFiles,
+            MaxImagePixels = options.MaxImagePixels,
             Workers = options.Workers,
         };
     }

@@ -84,10 +84,19 @@ public static class Idx
 
     private static void WriteFile(string path, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, bool gzip)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using Stream stream = gzip ? new GZipStream(file, CompressionLevel.Optimal) : file;
-        stream.Write(header);
-        stream.Write(data);
+        byte[] head = header.ToArray(), body = data.ToArray();
+        Onnx.Files.SafeFile.Write(path, file =>
+        {
+            if (!gzip)
+            {
+                file.Write(head);
+                file.Write(body);
+                return;
+            }
+            using var zip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+            zip.Write(head);
+            zip.Write(body);
+        }, "IDX file");
     }
 
     /// <summary>The whole (decompressed) file and its dimensions, checked against the expected magic and length.</summary>

@@ -34,7 +34,12 @@ public sealed class Weights
     public static Weights Initialize(Model model, long seed)
     {
         var w = new Weights();
-        foreach (var p in model.AllParams) w.Set(InitialValue(p, seed));
+        foreach (var p in model.AllParams)
+        {
+            if (p.Count > Array.MaxLength)
+                throw new ModelException($"Model '{model.Name}': parameter '{p.Name}' would hold {p.Count:N0} values; one tensor holds at most {Array.MaxLength:N0}.");
+            w.Set(InitialValue(p, seed));
+        }
         return w;
     }
 

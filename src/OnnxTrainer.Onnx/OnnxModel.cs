@@ -21,23 +21,8 @@ public static class OnnxModel
 
     public static void Save(Graph graph, string path)
     {
-        var bytes = ToBytes(graph);
-        string tmp = path + ".tmp";
-        try
-        {
-            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-            {
-                f.Write(bytes);
-                f.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            // A failed save leaves neither a partial file nor the temporary one (and reports the first error).
-            if (File.Exists(tmp)) File.Delete(tmp);
-            throw;
-        }
+        // A failed save leaves neither a partial file nor a temporary one, and the old file untouched.
+        Files.SafeFile.WriteAllBytes(path, ToBytes(graph), "ONNX model file");
     }
 
     public static Graph Load(string path) => FromProto(ReadProto(path), Path.GetDirectoryName(Path.GetFullPath(path)));

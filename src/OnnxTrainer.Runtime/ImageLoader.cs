@@ -1,3 +1,4 @@
+using OnnxTrainer.Onnx.Files;
 using SkiaSharp;
 
 namespace OnnxTrainer.Runtime;
@@ -22,8 +23,8 @@ public sealed class ImageTooLargeException : ImageDecodeException
 /// </summary>
 public static class ImageLoader
 {
-    /// <summary>The default pixel limit: 40 megapixels.</summary>
-    public const long DefaultMaxPixels = 40_000_000;
+    /// <summary>The default pixel limit: 40 megapixels (the same limit as training folders and augment-preview).</summary>
+    public const long DefaultMaxPixels = PixelLimit.Default;
 
     /// <summary>Decodes the image file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -31,7 +32,10 @@ public static class ImageLoader
     public static SKBitmap Decode(string path, long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
+        // The type is read without opening the file: opening a FIFO would block, and a device could be endless.
+        var kind = FileKinds.Of(path, followLinks: true);
+        if (kind == FileKind.Missing) throw new FileNotFoundException(FileNames.NotFound(path, "Image file"), path);
+        if (kind != FileKind.Regular) throw new ImageDecodeException($"Expected an image file; '{path}' is {FileKinds.Describe(kind)}.");
         return Decode(File.ReadAllBytes(path), maxPixels, $"'{path}'");
     }
 

@@ -38,7 +38,7 @@ public class ErrorTests
         { ["export", "mnist-convnet"], ["'--out' is required"] },
         { ["export", "mnist-convnet", "--out", "{dir}/missing/m.onnx"], ["--out", "{dir}/missing", "does not exist"] },
         { ["export", "mnist-convnet", "--out", "{dir}/folder"], ["--out", "'{dir}/folder' is a folder"] },
-        { ["export", "mnist-convnet", "--out", "{dir}/blocked.onnx"], ["--out expects a writable file", "{dir}/blocked.onnx"] },
+        { ["export", "mnist-convnet", "--out", "{dir}/blocked.onnx"], ["--out: cannot follow the symbolic link", "{dir}/blocked.onnx"] },
         { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-factor", "0.9", "--out", "{dir}/run"], ["--smooth-factor", "needs --smooth-curves"] },
         { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "--smooth-factor", "1", "--out", "{dir}/run"], ["--smooth-factor expects a number in [0, 1)", "'1'"] },
         { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "--smooth-factor", "-0.2", "--out", "{dir}/run"], ["--smooth-factor", "'-0.2'"] },
@@ -52,7 +52,7 @@ public class ErrorTests
     {
         using var dir = new TempFolder();
         Directory.CreateDirectory(dir["folder"]);
-        Directory.CreateDirectory(dir["blocked.onnx.tmp"]); // the temporary file cannot be created: Save itself fails
+        File.CreateSymbolicLink(dir["blocked.onnx"], dir["blocked.onnx"]); // a link to itself: the target cannot be resolved
         var before = dir.Contents();
 
         var run = CliRun.Of(args.Select(a => a.Replace("{dir}", dir.Path)).ToArray());

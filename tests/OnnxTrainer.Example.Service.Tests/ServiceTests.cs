@@ -161,6 +161,35 @@ public sealed class ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Malformed_multipart_bodies_and_boundaries_get_400_with_a_json_error()
+    {
+        async Task<(HttpStatusCode, string?)> Post(string contentType, byte[] body)
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            var r = await _http.PostAsync("/predict", content);
+            return (r.StatusCode, (await Json(r)).GetProperty("error").GetString());
+        }
+
+        var (status, error) = await Post("multipart/form-data; boundary=abc", "--abc\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nunterminated"u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Expected an image as the raw body or a multipart/form-data file; the body could not be read: ", error);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "multipart/form-data needs a boundary parameter in its Content-Type (RFC 2046); none was given."),
+            await Post("multipart/form-data", _images[0]));
+        Assert.Equal((HttpStatusCode.BadRequest, "The multipart boundary is 71 characters; RFC 2046 allows at most 70."),
+            await Post("multipart/form-data; boundary=" + new string('b', 71), _images[0]));
+        Assert.Equal((HttpStatusCode.BadRequest, "The multipart boundary is 129 characters; RFC 2046 allows at most 70."),
+            await Post("multipart/form-data; boundary=" + new string('b', 129), _images[0]));
+
+        // A boundary of exactly 70 characters is valid.
+        var form = new MultipartFormDataContent(new string('c', 70)) { { new ByteArrayContent(_images[1]), "image", "b.jpg" } };
+        var ok = await _http.PostAsync("/predict", form);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        await AssertHealthy();
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_requests_are_all_answered_correctly()
     {
         var expected = _images.Select(i => _reference.Predict(i.AsSpan()).Top).ToArray();

@@ -119,12 +119,14 @@ public class OnnxModelTests
         var dir = Directory.CreateTempSubdirectory("onnxtrainer-save-");
         try
         {
-            // The target is a directory: the final rename fails after the temporary file was written.
+            // The target is a directory, or its folder is missing: refused before anything is written.
             string target = Path.Combine(dir.FullName, "model.onnx");
             Directory.CreateDirectory(target);
-            Assert.ThrowsAny<IOException>(() => OnnxModel.Save(Sample(), target));
+            Assert.Equal($"ONNX model file expects a file path; '{target}' is a folder.",
+                Assert.Throws<ArgumentException>(() => OnnxModel.Save(Sample(), target)).Message);
             Assert.Empty(dir.GetFiles());
-            Assert.ThrowsAny<IOException>(() => OnnxModel.Save(Sample(), Path.Combine(dir.FullName, "missing", "m.onnx")));
+            Assert.Equal($"ONNX model file expects a file in an existing folder; folder '{Path.Combine(dir.FullName, "missing")}' does not exist.",
+                Assert.Throws<ArgumentException>(() => OnnxModel.Save(Sample(), Path.Combine(dir.FullName, "missing", "m.onnx"))).Message);
             Assert.Empty(dir.GetFiles("*", SearchOption.AllDirectories));
         }
         finally

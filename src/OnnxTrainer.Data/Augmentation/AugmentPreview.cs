@@ -13,17 +13,22 @@ public static class AugmentPreview
     public const int Gap = 4;
 
     /// <returns>The grid as HWC RGB bytes and its size.</returns>
+    /// <exception cref="ImageFileException">The image cannot be read, or it or the grid exceeds <paramref name="maxPixels"/>.</exception>
     public static (byte[] Pixels, int Height, int Width) Render(string imagePath, AugmentOptions options, int count, long seed,
-        (int Height, int Width)? targetSize = null, int columns = 4)
+        (int Height, int Width)? targetSize = null, int columns = 4, long maxPixels = Onnx.Files.PixelLimit.Default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        var (pixels, h, w) = ImageDecoder.Decode(imagePath, ColorMode.Rgb);
+        var (pixels, h, w) = ImageDecoder.Decode(imagePath, ColorMode.Rgb, maxPixels);
         if (targetSize is { } t)
         {
             pixels = ImageResize.Resize(pixels, h, w, 3, t.Height, t.Width, Interpolation.Nearest);
             (h, w) = t;
         }
+        // The tiles (and the float batch behind them, 12 bytes a pixel) are bounded by the same pixel limit as the image.
+        if ((long)count * h * w > maxPixels)
+            throw new ImageFileException(imagePath,
+                $"{count} tiles of {w}x{h} make {(long)count * h * w:N0} pixels, over the pixel limit of {maxPixels:N0}; resize first (--size) or draw fewer (--count)");
         int plane = h * w;
         var chw = new byte[3 * plane];
         for (int p = 0; p < plane; p++)
@@ -54,9 +59,9 @@ public static class AugmentPreview
 
     /// <summary>Renders and writes the grid as a PNG file.</summary>
     public static (int Height, int Width) Save(string outPath, string imagePath, AugmentOptions options, int count, long seed,
-        (int Height, int Width)? targetSize = null, int columns = 4)
+        (int Height, int Width)? targetSize = null, int columns = 4, long maxPixels = Onnx.Files.PixelLimit.Default)
     {
-        var (grid, h, w) = Render(imagePath, options, count, seed, targetSize, columns);
+        var (grid, h, w) = Render(imagePath, options, count, seed, targetSize, columns, maxPixels);
         ImageEncoder.Save(outPath, grid, h, w, 3, ImageFormat.Png);
         return (h, w);
     }

@@ -1,3 +1,5 @@
+using OnnxTrainer.Onnx.Files;
+
 namespace OnnxTrainer.Data.Folders;
 
 /// <summary>
@@ -25,6 +27,7 @@ public sealed record FolderListing(string Directory, IReadOnlyList<string> Class
                 $"Image folder '{directory}' has no class subfolders; expected one subfolder of images per class (for example '{directory}/cats', '{directory}/dogs').");
         var files = new List<string>();
         var labels = new List<int>();
+        foreach (string name in classes) FileNames.CheckUtf8(System.IO.Path.Combine(directory, name), "Class folder");
         for (int c = 0; c < classes.Length; c++)
         {
             string root = System.IO.Path.Combine(directory, classes[c]);

@@ -84,6 +84,9 @@ public sealed record FolderOptions
     /// <summary>Threads that decode and resize (0: one per core).</summary>
     public int Workers { get; init; }
 
+    /// <summary>An image declaring more pixels than this is refused (or skipped) before its pixels are allocated (<see cref="Onnx.Files.PixelLimit"/>).</summary>
+    public long MaxImagePixels { get; init; } = Onnx.Files.PixelLimit.Default;
+
     /// <summary>Channels per pixel of <see cref="ColorMode"/>.</summary>
     public int Channels => ColorMode == ColorMode.Rgb ? 3 : 1;
 
@@ -97,6 +100,7 @@ public sealed record FolderOptions
         if (Subset != Subset.All && ValidationSplit == 0)
             throw new ArgumentException($"Subset {Subset} needs a validation split above 0.");
         if (CacheLimitBytes < 0) throw new ArgumentException($"The cache limit must not be negative, got {CacheLimitBytes}.");
+        if (MaxImagePixels < 1) throw new ArgumentException($"The pixel limit must be at least 1, got {MaxImagePixels}.");
         if (Workers < 0) throw new ArgumentException($"Workers must be 0 (one per core) or more, got {Workers}.");
     }
 }

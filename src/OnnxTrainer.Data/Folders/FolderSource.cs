@@ -54,7 +54,7 @@ public sealed class FolderSource : IExampleSource
             {
                 try
                 {
-                    var p = ImageDecoder.Load(files[i], options.ColorMode, h, w, options.Interpolation);
+                    var p = ImageDecoder.Load(files[i], options.ColorMode, h, w, options.Interpolation, options.MaxImagePixels);
                     if (cache) pixels[i] = p;
                 }
                 catch (ImageFileException e)
@@ -127,7 +127,7 @@ public sealed class FolderSource : IExampleSource
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         if (_cache is not null && Volatile.Read(ref _cache[index]) is { } cached) return cached;
-        var pixels = ImageDecoder.Load(_files[index], Options.ColorMode, _height, _width, Options.Interpolation);
+        var pixels = ImageDecoder.Load(_files[index], Options.ColorMode, _height, _width, Options.Interpolation, Options.MaxImagePixels);
         if (_cache is not null) Volatile.Write(ref _cache[index], pixels);
         return pixels;
     }

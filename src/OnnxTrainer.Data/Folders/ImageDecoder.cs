@@ -1,3 +1,4 @@
+using OnnxTrainer.Onnx.Files;
 using SkiaSharp;
 
 namespace OnnxTrainer.Data.Folders;
@@ -16,13 +17,24 @@ public static class ImageDecoder
     public static bool HasImageExtension(string path) =>
         Extensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Files larger than this are refused unread (a 40-megapixel image is far smaller in any supported format).</summary>
+    public const long MaxFileBytes = 512L << 20;
+
     /// <summary>Decodes <paramref name="path"/> at its own size: HWC bytes with 1 or 3 channels per pixel (<paramref name="mode"/>).</summary>
-    /// <exception cref="ImageFileException">The file is not a complete image in a supported format.</exception>
-    public static (byte[] Pixels, int Height, int Width) Decode(string path, ColorMode mode)
+    /// <exception cref="ImageFileException">The file is not a regular file holding a complete image in a supported format, or declares more than <paramref name="maxPixels"/> pixels.</exception>
+    public static (byte[] Pixels, int Height, int Width) Decode(string path, ColorMode mode, long maxPixels = PixelLimit.Default)
     {
+        if (path.Contains('\uFFFD'))
+            throw new ImageFileException(path, "its name holds bytes that are not UTF-8 (shown as U+FFFD), which .NET on Linux cannot open; rename it to UTF-8");
+        // The type is read without opening the file: opening a FIFO would block, and a device could be endless.
+        var kind = FileKinds.Of(path, followLinks: true);
+        if (kind != FileKind.Regular)
+            throw new ImageFileException(path, kind == FileKind.Missing ? "the file does not exist" : $"it is {FileKinds.Describe(kind)}, not a regular file");
         byte[] bytes;
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length > MaxFileBytes) throw new ImageFileException(path, $"the file is {length:N0} bytes; image files over {MaxFileBytes:N0} bytes are not read");
             bytes = File.ReadAllBytes(path);
         }
         catch (IOException e)
@@ -33,11 +45,11 @@ public static class ImageDecoder
         {
             throw new ImageFileException(path, e.Message.TrimEnd('.'));
         }
-        return Decode(bytes, path, mode);
+        return Decode(bytes, path, mode, maxPixels);
     }
 
-    /// <summary>Decodes encoded image bytes; <paramref name="name"/> appears in errors.</summary>
-    public static (byte[] Pixels, int Height, int Width) Decode(byte[] encoded, string name, ColorMode mode)
+    /// <summary>Decodes encoded image bytes; <paramref name="name"/> appears in errors. The declared size is checked against <paramref name="maxPixels"/> before any pixel is allocated.</summary>
+    public static (byte[] Pixels, int Height, int Width) Decode(byte[] encoded, string name, ColorMode mode, long maxPixels = PixelLimit.Default)
     {
         if (encoded.Length == 0) throw new ImageFileException(name, "the file is empty");
         using var data = SKData.CreateCopy(encoded);
@@ -46,6 +58,7 @@ public static class ImageDecoder
             throw new ImageFileException(name, $"not a JPEG, PNG, BMP, GIF or WebP file (starts with {Hex(encoded)})");
         int width = codec.Info.Width, height = codec.Info.Height;
         if (width < 1 || height < 1) throw new ImageFileException(name, $"the image has no pixels ({width}x{height})");
+        if (PixelLimit.Exceeded(width, height, maxPixels) is { } tooLarge) throw new ImageFileException(name, tooLarge);
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[(long)width * height * 4];
         SKCodecResult result;
@@ -64,9 +77,9 @@ public static class ImageDecoder
     }
 
     /// <summary>Decodes and resizes to <paramref name="height"/> x <paramref name="width"/> (no resampling when the size already matches).</summary>
-    public static byte[] Load(string path, ColorMode mode, int height, int width, Interpolation interpolation)
+    public static byte[] Load(string path, ColorMode mode, int height, int width, Interpolation interpolation, long maxPixels = PixelLimit.Default)
     {
-        var (pixels, h, w) = Decode(path, mode);
+        var (pixels, h, w) = Decode(path, mode, maxPixels);
         return ImageResize.Resize(pixels, h, w, mode == ColorMode.Rgb ? 3 : 1, height, width, interpolation);
     }
 

@@ -65,9 +65,6 @@ public static class ImageEncoder
     /// <summary>Writes the image to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public static void Save(string path, ReadOnlySpan<byte> hwc, int height, int width, int channels, ImageFormat format, int quality = 95)
     {
-        var bytes = Encode(hwc, height, width, channels, format, quality);
-        string tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
+        Onnx.Files.SafeFile.WriteAllBytes(path, Encode(hwc, height, width, channels, format, quality), "image file");
     }
 }

@@ -31,30 +31,15 @@ public static class Safetensors
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>
-    /// Writes atomically: the bytes go to <c>path + ".tmp"</c>, which is flushed to disk and then renamed over
-    /// <paramref name="path"/>. If anything throws before the rename, the temporary file is deleted and a previous
-    /// file at <paramref name="path"/> is left untouched.
+    /// Writes atomically through <see cref="Files.SafeFile"/>: a temporary file of this writer, flushed to disk, renamed
+    /// over <paramref name="path"/>. If anything throws before the rename, a previous file at <paramref name="path"/> is
+    /// left untouched.
     /// </summary>
     public static void Write(string path, IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                WriteTo(stream, tensors, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true); // rename(2): readers see the old file or the new one, never a mix
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        Files.SafeFile.Write(path, stream => WriteTo(stream, tensors, metadata), "safetensors file");
     }
 
     /// <summary>The exact bytes <see cref="Write"/> puts in a file.</summary>

@@ -1,3 +1,4 @@
+using OnnxTrainer.Onnx.Files;
 using SkiaSharp;
 
 namespace OnnxTrainer.Runtime.Imaging;
@@ -38,20 +39,12 @@ public static class ImageFiles
         return data.ToArray();
     }
 
-    /// <summary>Writes <paramref name="bitmap"/> to <paramref name="path"/> in the format its extension names, atomically (a temporary file, then a rename).</summary>
+    /// <summary>Writes <paramref name="bitmap"/> to <paramref name="path"/> in the format its extension names, atomically (a temporary file of this writer, flushed, then renamed).</summary>
+    /// <exception cref="ArgumentException">The path is a folder, device or FIFO, lies in a missing folder, or has another extension.</exception>
     public static void Save(SKBitmap bitmap, string path, int jpegQuality = 95)
     {
-        var bytes = Encode(bitmap, FormatOf(path), jpegQuality);
-        string tmp = path + ".tmp";
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-            throw;
-        }
+        var format = FormatOf(path);
+        SafeFile.CheckTarget(path, "image file"); // refuse a folder, device or FIFO before encoding
+        SafeFile.WriteAllBytes(path, Encode(bitmap, format, jpegQuality), "image file");
     }
 }

@@ -21,11 +21,12 @@ public sealed record StepTiming(string What, int Batch, int Repeats, double Medi
 public static class TrainStepBenchmark
 {
     public static StepTiming Run(Network model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
-        string optimizer = "rmsprop")
+        string optimizer = "rmsprop", long? maxMemory = null)
     {
         var loss = Targets.DefaultLoss(model);
         var step = TrainStepGraph.Build(model, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
         var eval = EvalStepGraph.For(step);
+        Memory.MemoryBudget.CheckStep($"The train step of {model.Name}", batch, maxMemory, step.Graph, eval.Graph);
         using var session = new StepSession(step, eval, step.InitialCarried(), batch, device, threads);
         var rng = new SeededRandom(7);
         for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();

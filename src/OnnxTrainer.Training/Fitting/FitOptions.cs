@@ -30,6 +30,9 @@ public sealed record FitOptions
     public DeviceKind Device { get; init; } = DeviceKind.Cpu;
     public int Threads { get; init; }
 
+    /// <summary>Refuse to start when the step graphs' estimated memory exceeds this (null: the machine's available memory).</summary>
+    public long? MaxMemory { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {Epochs}.");

@@ -24,7 +24,7 @@ public sealed class History
         var h = new History();
         var values = JsonSerializer.Deserialize<Dictionary<string, List<double>>>(json)
             ?? throw new InvalidDataException("History JSON is empty.");
-        foreach (var (k, v) in values) h.Values[k] = v;
+        foreach (var (k, v) in values) h.Values[k] = v ?? throw new InvalidDataException($"History key '{k}' holds null; expected a list of numbers.");
         return h;
     }
 

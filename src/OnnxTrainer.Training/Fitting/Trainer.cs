@@ -36,6 +36,7 @@ public sealed class Trainer : IDisposable
         _classes = (int)network.Units;
         _step = TrainStepGraph.Build(network, loss, optimizer);
         var eval = EvalStepGraph.For(_step);
+        Memory.MemoryBudget.CheckStep($"The train step of {network.Name}", options.BatchSize, options.MaxMemory, _step.Graph, eval.Graph);
         _session = new StepSession(_step, eval, _step.InitialCarried(), options.BatchSize, options.Device, options.Threads);
     }
 
@@ -122,7 +123,9 @@ public sealed class Trainer : IDisposable
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(
                         $"Loss became {loss} at epoch {epoch + 1}, step {s + 1}; stopped. " +
-                        (_options.CheckpointPath is null ? "" : $"The last good checkpoint '{_options.CheckpointPath}' (after epoch {Epoch}) is kept. ") +
+                        (_options.CheckpointPath is null ? "" : Epoch > 0 && File.Exists(_options.CheckpointPath)
+                            ? $"The last good checkpoint '{_options.CheckpointPath}' (after epoch {Epoch}) is kept. "
+                            : "No checkpoint was written (none is written before the first epoch ends). ") +
                         "Try a lower --lr.");
                 Step++;
                 lossSum += loss * n;

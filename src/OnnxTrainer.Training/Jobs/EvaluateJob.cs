@@ -13,7 +13,7 @@ namespace OnnxTrainer.Training.Jobs;
 /// </summary>
 public static class EvaluateJob
 {
-    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu)
+    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu, long? maxMemory = null)
     {
         var network = FileNetwork.FromGraph(OnnxModel.Load(modelPath), modelPath);
         if (!network.IsClassifier)
@@ -27,6 +27,7 @@ public static class EvaluateJob
             throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", dims)}) inputs, but {data} images are ({string.Join(",", test.ExampleShape)}).");
         var loss = Targets.DefaultLoss(network);
         var eval = EvalStepGraph.Build(network, loss);
+        Memory.MemoryBudget.CheckStep($"Evaluating '{modelPath}'", batchSize, maxMemory, eval.Graph);
         var encoding = network.Units == 1 ? TargetEncoding.Binary : TargetEncoding.OneHot;
         int width = TargetEncoder.Width(encoding, network.Classes);
 

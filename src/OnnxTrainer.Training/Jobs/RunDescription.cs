@@ -12,11 +12,14 @@ public sealed record RunDescription(ModelRecipe Recipe, string Optimizer, string
     {
         try
         {
-            return JsonSerializer.Deserialize<RunDescription>(json) ?? throw new InvalidDataException($"{source}: empty run description.");
+            var run = JsonSerializer.Deserialize<RunDescription>(json) ?? throw new InvalidDataException($"Checkpoint '{source}': metadata 'run' is empty; expected the run description onnx-trainer writes.");
+            if (run.Recipe?.Model is null || run.Optimizer is null || run.Loss is null || run.Data is null)
+                throw new InvalidDataException($"Checkpoint '{source}': metadata 'run' lacks {(run.Recipe?.Model is null ? "Recipe.Model" : run.Optimizer is null ? "Optimizer" : run.Loss is null ? "Loss" : "Data")}; expected the run description onnx-trainer writes.");
+            return run;
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: the run description is not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException($"Checkpoint '{source}': metadata 'run' is not the run description onnx-trainer writes ({e.Message}).", e);
         }
     }
 }

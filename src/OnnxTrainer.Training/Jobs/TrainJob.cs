@@ -28,6 +28,7 @@ public static class TrainJob
     {
         string dir = request.OutDir;
         string checkpointPath = Path.Combine(dir, CheckpointFile);
+        RunFolder.Prepare(dir, [ModelFile, CheckpointFile, HistoryFile, CurvesFile]);
         if (!request.Resume && File.Exists(checkpointPath))
             throw new ArgumentException($"'{dir}' already holds a run ({CheckpointFile}); pass --resume to continue it, or choose another --out.");
         if (request.Resume && !File.Exists(checkpointPath))
@@ -59,6 +60,11 @@ public static class TrainJob
                     $"this one is {recipe.Model}, optimizer {run.Optimizer}, seed {run.Seed}, batch {run.BatchSize}.");
         }
 
+        if (!recipe.IsFile)
+        {
+            var model = recipe.Build(); // layer shapes only: the parameters' sizes are checked before any is allocated
+            Memory.MemoryBudget.CheckParameters(model.Name, model.AllParams.Select(p => (p.Name, p.Count)), request.Fit.MaxMemory);
+        }
         var network = NetworkFactory.Build(recipe, request.Fit.Seed, checkpoint is null ? request.WeightsPath : null, log);
         CheckClasses(network, train);
         if (checkpoint is not null) network = network.WithWeights(FromCheckpoint(checkpoint, network, checkpointPath), checkpointPath);
@@ -66,9 +72,9 @@ public static class TrainJob
         var loss = request.Loss is null ? Targets.DefaultLoss(network) : Loss.Parse(request.Loss);
         var optimizer = Optimizer.Create(request.Optimizer);
 
-        Directory.CreateDirectory(dir);
         var fit = request.Fit with { CheckpointPath = checkpointPath, Augment = request.Augment is not null };
-        using var trainer = new Trainer(network, loss, optimizer, fit, log);
+        using var trainer = new Trainer(network, loss, optimizer, fit, log); // refuses a step that cannot fit in memory
+        Directory.CreateDirectory(dir);
         if (checkpoint is not null)
         {
             trainer.Restore(checkpoint);

@@ -44,9 +44,7 @@ public static class Curves
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        string tmp = path + ".tmp";
-        using (var f = File.Create(tmp)) png.SaveTo(f);
-        File.Move(tmp, path, overwrite: true);
+        Onnx.Files.SafeFile.Write(path, png.SaveTo, "curves file");
     }
 
     /// <summary>Listing 5.24: s[0] = p[0], s[i] = s[i-1] * factor + p[i] * (1 - factor).</summary>

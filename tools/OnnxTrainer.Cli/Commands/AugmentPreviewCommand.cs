@@ -15,21 +15,23 @@ public static class AugmentPreviewCommand
         var size = new Option<int?>("--size") { Description = "Resize the image to NxN first, as listing 5.12's load_img(target_size=(150, 150)). Default: keep its size.", HelpName = "N", CustomParser = r => (int?)ModelOptions.ParseNumber(r, "--size", 1, 4096) };
         var seed = new Option<long>("--seed") { Description = "Seed of the random transforms. Default 1.", HelpName = "N", DefaultValueFactory = _ => 1, CustomParser = r => ModelOptions.ParseNumber(r, "--seed", long.MinValue, long.MaxValue) ?? 1 };
         var output = new Option<string>("--out") { Description = "The PNG file to write.", HelpName = "FILE.png", Required = true };
+        var maxPixels = new Option<long>("--max-image-pixels") { Description = "Refuse an image, or a grid, of more pixels than this (checked before decoding). Default 40000000.", HelpName = "N", DefaultValueFactory = _ => Onnx.Files.PixelLimit.Default, CustomParser = r => ModelOptions.ParseNumber(r, "--max-image-pixels", 1, long.MaxValue) ?? Onnx.Files.PixelLimit.Default };
         var command = new Command("augment-preview", "Write a grid of randomly augmented versions of one image (figure 5.11).")
         {
-            image, augment, count, columns, size, seed, output,
+            image, augment, count, columns, size, seed, output, maxPixels,
         };
         command.SetAction(parse =>
         {
             var options = AugmentOptions.Parse(parse.GetValue(augment)!);
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
+            RuntimeModelOptions.CheckWritableFile(path, "--out");
             string source = parse.GetRequiredValue(image);
-            if (!File.Exists(source)) throw new CliException($"IMAGE: '{source}' does not exist.");
+            if (!File.Exists(source)) throw new CliException(Onnx.Files.FileNames.NotFound(source, "IMAGE:"));
             (int, int)? target = parse.GetValue(size) is { } n ? (n, n) : null;
             (int Height, int Width) grid;
             try
             {
-                grid = AugmentPreview.Save(path, source, options, parse.GetValue(count), parse.GetValue(seed), target, parse.GetValue(columns));
+                grid = AugmentPreview.Save(path, source, options, parse.GetValue(count), parse.GetValue(seed), target, parse.GetValue(columns), parse.GetValue(maxPixels));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -55,7 +55,13 @@ public static class ExportCommand
         command.SetAction(parse =>
         {
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
-            CheckWritable(path);
+            RuntimeModelOptions.CheckWritableFile(path, "--out");
+            var recipe = model.Recipe(parse);
+            if (!recipe.IsFile)
+            {
+                var zoo = recipe.Build(); // layer shapes only: sizes are checked before any weight is allocated
+                Training.Memory.MemoryBudget.CheckExport(zoo.Name, zoo.AllParams.Select(p => (p.Name, p.Count)));
+            }
             long s = parse.GetValue(seed);
             var names = parse.GetValue(classNames)?.Split(',').Select(n => n.Trim()).ToList();
             var m = model.Network(parse, s) with { ClassNames = names ?? [] };
@@ -76,15 +82,5 @@ public static class ExportCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Fails before any work when the path cannot be a file we write: a folder, or in a folder that does not exist.</summary>
-    private static void CheckWritable(string path)
-    {
-        if (Directory.Exists(path))
-            throw new CliException($"--out expects a file path; '{path}' is a folder.");
-        string? folder = Path.GetDirectoryName(path);
-        if (folder is not null && !Directory.Exists(folder))
-            throw new CliException($"--out expects a file in an existing folder; folder '{folder}' does not exist.");
     }
 }

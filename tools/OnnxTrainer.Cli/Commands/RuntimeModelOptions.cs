@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnnxTrainer.Onnx.Files;
 using OnnxTrainer.Runtime;
 
 namespace OnnxTrainer.Cli.Commands;
@@ -53,12 +54,19 @@ public sealed class RuntimeModelOptions
         }
     }
 
-    /// <summary>Fails before any work when <paramref name="path"/> cannot be a file we write (a folder, or in a missing folder).</summary>
+    /// <summary>
+    /// Fails before any work when <paramref name="path"/> cannot be a file we write: a folder, a device, a FIFO, a link to
+    /// one of those, a name that is not UTF-8, or a file in a missing folder (the checks of <see cref="SafeFile"/>, which every write repeats).
+    /// </summary>
     public static void CheckWritableFile(string path, string option)
     {
-        if (Directory.Exists(path)) throw new CliException($"{option} expects a file path; '{path}' is a folder.");
-        string? folder = System.IO.Path.GetDirectoryName(path);
-        if (folder is not null && !Directory.Exists(folder))
-            throw new CliException($"{option} expects a file in an existing folder; folder '{folder}' does not exist.");
+        try
+        {
+            SafeFile.CheckTarget(path, option);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, e);
+        }
     }
 }

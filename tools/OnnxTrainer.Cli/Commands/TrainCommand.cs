@@ -38,7 +38,8 @@ public static class TrainCommand
         transfer.AddTo(command);
         var smoothing = new SmoothingOptions();
         smoothing.AddTo(command);
-        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output, augment, skipBad })
+        var maxMemory = MaxMemoryOption.Create();
+        foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output, augment, skipBad, maxMemory })
             command.Add(o);
         command.SetAction(parse =>
         {
@@ -69,6 +70,7 @@ public static class TrainCommand
                     Seed = parse.GetValue(seed),
                     Device = Device.Parse(parse.GetValue(device)!),
                     Threads = parse.GetValue(threads),
+                    MaxMemory = parse.GetValue(maxMemory),
                     EarlyStopping = parse.GetValue(patience) is { } p ? new EarlyStopping(monitor, p) : null,
                     ModelCheckpoint = parse.GetValue(saveBest) ? new ModelCheckpoint(Path.Combine(dir, "best.onnx"), monitor) : null,
                 },

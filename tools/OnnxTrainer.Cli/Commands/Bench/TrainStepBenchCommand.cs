@@ -22,10 +22,12 @@ public static class TrainStepBenchCommand
         command.Add(optimizer);
         command.Add(device);
         command.Add(threads);
+        var maxMemory = MaxMemoryOption.Create();
+        command.Add(maxMemory);
         command.SetAction(parse =>
         {
             var timing = TrainStepBenchmark.Run(model.Network(parse, seed: 1), parse.GetValue(batch), warmup: 3, repeats: parse.GetValue(repeats),
-                device: Device.Parse(parse.GetValue(device)!), threads: parse.GetValue(threads), optimizer: parse.GetValue(optimizer)!);
+                device: Device.Parse(parse.GetValue(device)!), threads: parse.GetValue(threads), optimizer: parse.GetValue(optimizer)!, maxMemory: parse.GetValue(maxMemory));
             parse.InvocationConfiguration.Output.WriteLine(timing.ToString());
             return 0;
         });
