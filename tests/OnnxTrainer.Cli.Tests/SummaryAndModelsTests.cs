@@ -76,7 +76,7 @@ public class SummaryAndModelsTests
     public void Summary_help_names_every_model_option()
     {
         var help = CliRun.Of("summary", "--help").Succeeded().Stdout;
-        foreach (var o in new[] { "<MODEL>", "--head <HEAD>", "--input-shape <H,W,C>", "--classes <N>", "--freeze-base", "--trainable-from <LAYER>" })
+        foreach (var o in new[] { "<MODEL>", "--head <HEAD>", "--input-shape <H,W,C>", "--classes <N>", "--freeze-base", "--trainable-from <NAME>", "--cut <VALUE>", "--bn-mode <frozen|train>" })
             Assert.Contains(o, help);
     }
 }

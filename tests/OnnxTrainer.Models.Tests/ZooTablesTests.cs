@@ -206,12 +206,30 @@ public class ZooTablesTests
     }
 
     [Fact]
+    public void Gap_dense_head_averages_the_base_output_into_a_vector()
+    {
+        // Keras' transfer-learning guide: base(inputs, training=False), GlobalAveragePooling2D, Dropout(0.2), Dense(1)
+        var model = Zoo.Build("vgg16-base", new() { Head = "gap-dense" }).FreezeBase();
+        var t = Summary(model);
+        AssertRows(
+        [
+            new("vgg16 (Model)", "(None, 4, 4, 512)", 14_714_688),
+            new("global_average_pooling2d_1 (GlobalAveragePooling2D)", "(None, 512)", 0),
+            new("dropout_1 (Dropout)", "(None, 512)", 0),
+            new("dense_1 (Dense)", "(None, 1)", 513),
+        ], t);
+        Assert.Equal(14_715_201, model.TotalParams);
+        Assert.Equal(513, model.TrainableParamCount);
+        Assert.Equal(5 * 512 + 10, Zoo.Build("vgg16-base", new() { Head = "gap-dense", Classes = 10 }).Layer("dense_1").ParamCount);
+    }
+
+    [Fact]
     public void Every_zoo_model_and_head_is_covered_by_a_table_test()
     {
         // If the zoo grows, this test names the newcomer so a seed table test is written for it.
         Assert.Equal(
             ["mnist-convnet", "catsdogs-convnet", "catsdogs-convnet-dropout", "santa-convnet", "vgg16-base", "vgg19-base", "vgg16", "vgg19"],
             Zoo.Models.Select(m => m.Name));
-        Assert.Equal(["dense256", "dense256-dropout", "conv32-dense256"], Zoo.Heads.Select(h => h.Name));
+        Assert.Equal(["dense256", "dense256-dropout", "gap-dense", "conv32-dense256"], Zoo.Heads.Select(h => h.Name));
     }
 }
