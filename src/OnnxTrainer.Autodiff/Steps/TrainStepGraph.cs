@@ -51,6 +51,8 @@ public sealed record TrainStepGraph(
     {
         var fwd = ForwardGraph.Build(model, weights, training: true);
         var graph = fwd.Graph;
+        // Batch normalization runs with batch statistics in the train step (seam for --bn-mode: choose the nodes here).
+        var bnUpdates = BatchNormTraining.Apply(graph, graph.Nodes.Where(n => n.OpType == "BatchNormalization").Select(n => n.Name).ToList());
         graph.Name = model.Name + "/train_step";
         var trainable = model.TrainableParams.Select(p => p.Name).ToList();
         if (trainable.Count == 0)
@@ -91,7 +93,7 @@ public sealed record TrainStepGraph(
                 for (int k = 0; k < slotInputs.Count; k++) slots.Add(new StepBinding(slotInputs[k], update.NewSlots[k]));
             }
         }
-        var states = fwd.StateUpdates.Where(s => stateNames.Contains(s.Param))
+        var states = fwd.StateUpdates.Concat(bnUpdates).Where(s => stateNames.Contains(s.Param))
             .Select(s => new StepBinding(s.Param, b.Op("Identity", [s.NewValue], "new/" + s.Param)))
             .ToList();
         foreach (var binding in parameters.Concat(slots).Concat(states)) b.Output(binding.NewValue);
