@@ -145,6 +145,26 @@ public class BatchNormTrainingTests
     }
 
     [Fact]
+    public void Training_mode_node_keeps_its_running_statistics_outputs()
+    {
+        // ONNX's own training form: outputs Y, running_mean, running_var; the pass writes the new statistics there
+        var v = Values();
+        var b = new GraphBuilder("bn3");
+        b.Input("x", TensorType.Float(TensorType.Batch, C, H, W));
+        foreach (var t in new[] { v.Scale, v.Bias, v.Mean, v.Var }) b.Initializer(t);
+        b.Node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], 3, [A("epsilon", 1e-3f), A("momentum", 0.7f), A("training_mode", 1L)],
+            ["y", "running_mean", "running_var"]);
+        foreach (var o in new[] { "y", "running_mean", "running_var" }) b.Output(o);
+        var updates = BatchNormTraining.Apply(b.Graph, [b.Graph.Nodes.Single().Name]);
+        Assert.Equal([new StateUpdate("mean", "running_mean"), new StateUpdate("var", "running_var")], updates);
+        var outs = OrtRunner.RunOnce(b.Graph, v.X);
+        var (y, newMean, newVar) = Reference(training: true, 0.7);
+        AssertClose(y, outs["y"].Floats, "y");
+        AssertClose(newMean, outs["running_mean"].Floats, "running_mean");
+        AssertClose(newVar, outs["running_var"].Floats, "running_var");
+    }
+
+    [Fact]
     public void Naming_a_missing_or_other_node_is_an_error()
     {
         var g = BnGraph(0.9f);
