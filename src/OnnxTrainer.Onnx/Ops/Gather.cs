@@ -41,20 +41,26 @@ internal static class Gather
         return c.Each(() =>
         {
             string g = c.InType(1).Rank == 0 ? c.Op("Unsqueeze", c.Dy, c.B.Ints(axis)) : c.Dy;      // [.., K, ..]
-            if (x.Rank == 1) g = c.Op("Unsqueeze", g, c.B.Ints(0));                                    // MatMul needs a row
-            int rank = Math.Max(x.Rank, 2), at = x.Rank == 1 ? 1 : axis;
-            var perm = Enumerable.Range(0, rank).Where(i => i != at).Append(at).Select(i => (long)i).ToArray();
-            bool moved = at != rank - 1;
-            if (moved) g = c.Op("Transpose", [g], A("perm", perm));
-            g = c.Op("MatMul", g, c.B.Floats(c.B.Prefixed("one_hot"), oneHot, positions.Length, dim));   // dX (axis last) = dY*M
-            if (moved)
-            {
-                var inverse = new long[rank];
-                for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
-                g = c.Op("Transpose", [g], A("perm", inverse));
-            }
-            return c.ReshapeLike(g, c.X(0));
+            return c.ReshapeLike(TimesAlongAxis(c, g, axis, oneHot, positions.Length, dim), c.X(0));
         }, () => null);                                                                                 // indices: integer
+    }
+
+    /// <summary>
+    /// <paramref name="g"/> with its axis <paramref name="axis"/> (of size <paramref name="rows"/>) multiplied by the constant
+    /// matrix M [rows, cols]: the axis moved last, MatMul by M, moved back. A rank-1 <paramref name="g"/> comes back as [1, cols].
+    /// </summary>
+    internal static string TimesAlongAxis(GradientContext c, string g, int axis, float[] matrix, long rows, long cols)
+    {
+        if (c.B.TypeOf(g).Rank == 1) (g, axis) = (c.Op("Unsqueeze", g, c.B.Ints(0)), 1);              // MatMul needs a row
+        int rank = c.B.TypeOf(g).Rank;
+        var perm = Enumerable.Range(0, rank).Where(i => i != axis).Append(axis).Select(i => (long)i).ToArray();
+        bool moved = axis != rank - 1;
+        if (moved) g = c.Op("Transpose", [g], A("perm", perm));
+        g = c.Op("MatMul", g, c.B.Floats(c.B.Prefixed("one_hot"), matrix, rows, cols));                 // (axis last) x M
+        if (!moved) return g;
+        var inverse = new long[rank];
+        for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
+        return c.Op("Transpose", [g], A("perm", inverse));
     }
 
     /// <summary>Y[i] = X[index i along the axis]: dX = ScatterElements(zeros, indices, dY, reduction add); repeated indices sum.</summary>

@@ -2,7 +2,12 @@ namespace OnnxTrainer.Onnx.Ops;
 
 /// <summary>
 /// The supported ONNX ops, one <see cref="OpRule"/> each (shape rule + gradient rule, or the reason for none).
-/// Each op's rules live in the file named after it (or after its small family) in this folder.
+/// Each op's rules live in the file named after it, or after its small family:
+/// Arithmetic.cs (Add Sub Mul Div Pow Sum Mean Max Min Where), MathFunctions.cs (Neg Abs Exp Log Sqrt Reciprocal Identity
+/// Cast; Sign Floor Ceil Round), Activations.cs (Relu Sigmoid Tanh Clip HardSigmoid HardSwish), Softmax.cs (Softmax
+/// LogSoftmax), Logic.cs (comparisons, And Or Not), Reshape.cs (Flatten Reshape Squeeze Unsqueeze), Reduce.cs (Reduce*),
+/// ShapeOf.cs (Shape Size), Indices.cs (ArgMax ArgMin OneHot), Gather.cs (Gather GatherElements), Scatter.cs
+/// (ScatterElements ScatterND), GlobalPool.cs (GlobalAveragePool GlobalMaxPool); every other op has its own file.
 /// </summary>
 public static class OpRegistry
 {

@@ -118,15 +118,42 @@ public class ArrayOpGradientTests
         s.AssertMatches(h: 1e-3f);
     }
 
-    [Fact]
-    public void Pad_reflect_has_no_gradient_rule_and_says_so()
+    [Theory]
+    [InlineData("edge", new long[] { 2, 0, 1, 3 })]
+    [InlineData("reflect", new long[] { 2, 1, 1, 3 })]     // pads up to dim-1 on each side
+    [InlineData("wrap", new long[] { 1, 0, 2, 2 })]
+    public void Pad_edge_reflect_and_wrap_match(string mode, long[] pads)
     {
-        var b = new GraphBuilder("reflect");
+        using var s = Build(b => b.Op("Exp", [b.Op("Pad", ["x", b.Ints(pads)], null, A("mode", mode))]), [X(122, 3, 4)]);
+        s.AssertMatches(h: 1e-3f);
+    }
+
+    [Fact]
+    public void Pad_reflect_of_spatial_axes_with_symbolic_batch_matches()
+    {
+        using var s = Build(b => b.Op("Reshape", [b.Op("Exp", [b.Op("Pad", ["x", b.Ints(0, 0, 1, 2, 0, 0, 2, 1)], null, A("mode", "reflect"))]), b.Ints(2, 2, 6, 6)]),
+            [X(123, 2, 2, 3, 3)], batched: ["x"]);
+        s.AssertMatches(h: 1e-3f);
+    }
+
+    [Fact]
+    public void Pad_edge_gradient_collects_the_copies_of_the_border()
+    {
+        // [a, b, c] edge-padded by 2 before and 1 after reads a, a, a, b, c, c: dX = [r0+r1+r2, r3, r4+r5]
+        using var s = Build(b => b.Op("Pad", ["x", b.Ints(2, 1)], null, A("mode", "edge")), [X(124, 3)]);
+        var r = s.Projection;
+        Assert.Equal(new[] { r[0] + r[1] + r[2], r[3], r[4] + r[5] }, s.Analytic()["x"]);
+    }
+
+    [Fact]
+    public void Pad_of_an_unknown_mode_has_no_gradient_rule_and_says_so()
+    {
+        var b = new GraphBuilder("mirror");
         b.Input("x", TensorType.Float(3, 4));
-        string y = b.Op("Pad", ["x", b.Ints(1, 1, 1, 1)], "padded", A("mode", "reflect"));
+        string y = b.Op("Pad", ["x", b.Ints(1, 1, 1, 1)], "padded", A("mode", "mirror"));
         string loss = b.Op("ReduceSum", [y], "loss", A("keepdims", 0L));
         var e = Assert.Throws<NotSupportedException>(() => OnnxTrainer.Autodiff.Gradients.GradientPass.Build(b, loss, ["x"]));
-        Assert.Equal("Gradient of Pad node 'padded': mode 'reflect' (only 'constant' has a gradient rule) is not supported.", e.Message);
+        Assert.Equal("Gradient of Pad node 'padded': mode 'mirror' is not supported.", e.Message);
     }
 
     [Theory]
