@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Models;
@@ -25,7 +26,7 @@ public class CudaTests
         Weights Run(DeviceKind device)
         {
             var options = new FitOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3, Device = device };
-            using var t = new Trainer(model, Weights.Initialize(model, 1), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
+            using var t = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
             t.Fit(data, null);
             return t.CurrentWeights();
         }

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Models;
@@ -10,7 +11,7 @@ public class FitTests
     private static Trainer MnistTrainer(FitOptions options, string optimizer = "rmsprop", string? head = null, int classes = 10)
     {
         var model = Zoo.Build("mnist-convnet", new ZooOptions { Head = head, Classes = head is null ? null : classes });
-        return new Trainer(model, Weights.Initialize(model, options.Seed), LossKind.CategoricalCrossentropy,
+        return new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, options.Seed)), LossKind.CategoricalCrossentropy,
             Optimizer.Create(optimizer), options, TextWriter.Null);
     }
 
@@ -37,7 +38,7 @@ public class FitTests
         var options = new FitOptions { Epochs = 2, BatchSize = 64, LearningRate = 1e-3, Seed = 3 };
         var layers = SmallConvnet.MnistBn(10).Select(l => l is Models.Layers.BatchNormalization bn ? bn with { Momentum = 0.9f } : l).ToList();
         var model = new Model("mnist-convnet-bn", [28, 28, 1], layers);
-        using var trainer = new Trainer(model, Weights.Initialize(model, options.Seed), LossKind.CategoricalCrossentropy,
+        using var trainer = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, options.Seed), batchNorm: BatchNormMode.Train), LossKind.CategoricalCrossentropy,
             Optimizer.Create("rmsprop"), options, TextWriter.Null);
         var history = trainer.Fit(TrainingFixtures.Source(TrainingFixtures.FashionTrain(3000)), TrainingFixtures.Source(TrainingFixtures.FashionTest(1000)));
         Assert.True(history["loss"][1] < history["loss"][0], $"loss did not fall: {string.Join(", ", history["loss"])}");

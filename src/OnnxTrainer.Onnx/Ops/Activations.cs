@@ -12,12 +12,12 @@ internal static class Activations
 {
     public static IEnumerable<OpRule> Rules =>
     [
-        Differentiable("Relu", Shapes.Same, c => [c.Mul(c.Dy, c.AsFloat(c.Op("Greater", c.Y(), c.Const(0f))))]),    // dX = dY*(Y > 0), exactly 0 where X <= 0
-        Differentiable("Sigmoid", Shapes.Same, c => [c.Mul(c.Dy, c.Mul(c.Y(), c.Sub(c.Const(1f), c.Y())))]),       // dX = dY*Y*(1-Y)
-        Differentiable("Tanh", Shapes.Same, c => [c.Mul(c.Dy, c.Sub(c.Const(1f), c.Mul(c.Y(), c.Y())))]),          // dX = dY*(1-Y^2)
-        Differentiable("Clip", Shapes.Same, Clip),
-        Differentiable("HardSigmoid", Shapes.Same, HardSigmoid),
-        Differentiable("HardSwish", Shapes.Same, HardSwish),
+        Differentiable("Relu", OpShapes.Same, c => [c.Mul(c.Dy, c.AsFloat(c.Op("Greater", c.Y(), c.Const(0f))))]),    // dX = dY*(Y > 0), exactly 0 where X <= 0
+        Differentiable("Sigmoid", OpShapes.Same, c => [c.Mul(c.Dy, c.Mul(c.Y(), c.Sub(c.Const(1f), c.Y())))]),       // dX = dY*Y*(1-Y)
+        Differentiable("Tanh", OpShapes.Same, c => [c.Mul(c.Dy, c.Sub(c.Const(1f), c.Mul(c.Y(), c.Y())))]),          // dX = dY*(1-Y^2)
+        Differentiable("Clip", OpShapes.Same, Clip),
+        Differentiable("HardSigmoid", OpShapes.Same, HardSigmoid),
+        Differentiable("HardSwish", OpShapes.Same, HardSwish),
     ];
 
     /// <summary>

@@ -19,14 +19,14 @@ internal static class Arithmetic
         Differentiable("Mean", Broadcast, Mean),
         Differentiable("Max", Broadcast, MaxMin),
         Differentiable("Min", Broadcast, MaxMin),
-        Differentiable("Where", s => [Shapes.Broadcast(s.Node, [s.In(0), s.In(1), s.In(2)], s.In(1).Elem)],
+        Differentiable("Where", s => [OpShapes.Broadcast(s.Node, [s.In(0), s.In(1), s.In(2)], s.In(1).Elem)],
             c => c.Each(() => null,                                                                               // condition: none
                 () => c.Op("Where", c.X(0), c.Dy, c.Const(0f)),                                                   // dA = cond ? dY : 0
                 () => c.Op("Where", c.X(0), c.Const(0f), c.Dy))),                                                 // dB = cond ? 0 : dY
     ];
 
     private static TensorType[]? Broadcast(ShapeContext s) =>
-        [Shapes.Broadcast(s.Node, s.Node.Inputs.Select(s.Graph.TypeOf).ToArray(), s.In(0).Elem)];
+        [OpShapes.Broadcast(s.Node, s.Node.Inputs.Select(s.Graph.TypeOf).ToArray(), s.In(0).Elem)];
 
     /// <summary>Y = A / B.</summary>
     private static IReadOnlyList<string?> Div(GradientContext c)

@@ -11,7 +11,7 @@ internal static class Concat
     private static TensorType[]? Shape(ShapeContext s)
     {
         var types = s.Node.Inputs.Select(s.Graph.TypeOf).ToArray();
-        int axis = Shapes.Axis(s.Node, types[0].Rank, 0);
+        int axis = OpShapes.Axis(s.Node, types[0].Rank, 0);
         var d = (long[])types[0].Dims.Clone();
         d[axis] = types.Any(t => t.Dims[axis] < 0) ? TensorType.Unknown : types.Sum(t => t.Dims[axis]);
         return [types[0].WithDims(d)];
@@ -21,7 +21,7 @@ internal static class Concat
     private static IReadOnlyList<string?> Gradient(GradientContext c)
     {
         int n = c.Node.Inputs.Count;
-        int axis = Shapes.Axis(c.Node, c.InType(0).Rank, 0);
+        int axis = OpShapes.Axis(c.Node, c.InType(0).Rank, 0);
         var sizes = Enumerable.Range(0, n).Select(i => c.InType(i).Dims[axis]).ToArray();
         if (sizes.Any(d => d < 0)) throw c.Unsupported($"concatenation along axis {axis}, whose size is known only at run time");
         if (n == 1) return c.Each(() => c.Dy);

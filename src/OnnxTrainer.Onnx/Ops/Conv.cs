@@ -14,7 +14,7 @@ internal static class Conv
         long group = s.Node.Int("group", 1);
         if (s.In(0).Dims[1] >= 0 && s.In(0).Dims[1] != w[1] * group)
             throw s.Error($"input {s.In(0).ShapeText} has {s.In(0).Dims[1]} channels, weights {s.In(1).ShapeText} with group {group} expect {w[1] * group}");
-        return [Shapes.ConvLike(s.Node, s.In(0), w[0], s.Node.Ints("kernel_shape", w[2..]))];
+        return [OpShapes.ConvLike(s.Node, s.In(0), w[0], s.Node.Ints("kernel_shape", w[2..]))];
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace OnnxTrainer.Onnx.Ops;
 /// <summary>CumSum along a constant axis.</summary>
 internal static class CumSum
 {
-    public static IEnumerable<OpRule> Rules => [Differentiable("CumSum", Shapes.Same, Gradient)];
+    public static IEnumerable<OpRule> Rules => [Differentiable("CumSum", OpShapes.Same, Gradient)];
 
     /// <summary>Y[i] = sum of X[j] for j &lt;= i (exclusive: j &lt; i; reverse: j &gt;= i): dX = the same sum of dY in the other direction.</summary>
     private static IReadOnlyList<string?> Gradient(GradientContext c) => c.Each(

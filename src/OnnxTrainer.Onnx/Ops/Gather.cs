@@ -15,7 +15,7 @@ internal static class Gather
     private static TensorType[]? Shape(ShapeContext s)
     {
         var data = s.In(0).Dims;
-        int axis = Shapes.Axis(s.Node, data.Length, 0);
+        int axis = OpShapes.Axis(s.Node, data.Length, 0);
         return [s.In(0).WithDims([.. data[..axis], .. s.In(1).Dims, .. data[(axis + 1)..]])];
     }
 
@@ -26,7 +26,7 @@ internal static class Gather
     private static IReadOnlyList<string?> GatherGradient(GradientContext c)
     {
         var x = c.InType(0);
-        int axis = Shapes.Axis(c.Node, x.Rank, 0);
+        int axis = OpShapes.Axis(c.Node, x.Rank, 0);
         var positions = c.ConstInts(c.X(1)) ?? throw c.Unsupported("indices that are not a constant");
         if (c.InType(1).Rank > 1) throw c.Unsupported($"indices {c.InType(1).ShapeText} (only a scalar or a vector)");
         long dim = x.Dims[axis];

@@ -9,7 +9,7 @@ internal static class GlobalPool
     public static IEnumerable<OpRule> Rules =>
     [
         Differentiable("GlobalAveragePool", Shape,
-            c => [c.ExpandLike(c.Div(c.Dy, c.Const(c.InType(0).Dims[2..].Aggregate(1L, (a, d) => a * d))), c.X(0))]), // dX = dY/(H*W) spread
+            c => [c.ExpandLike(c.Div(c.Dy, c.Const(Shapes.Product(c.InType(0).Dims[2..]))), c.X(0))]), // dX = dY/(H*W) spread
         Differentiable("GlobalMaxPool", Shape, GlobalMax),
     ];
 

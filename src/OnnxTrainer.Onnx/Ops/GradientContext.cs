@@ -119,7 +119,7 @@ public sealed class GradientContext
     public string CountOf(string value)
     {
         var t = B.TypeOf(value);
-        if (t.IsStatic) return Const(t.Dims.Aggregate(1L, (a, d) => a * d));
+        if (t.IsStatic) return Const(Shapes.Product(t.Dims));
         return AsFloat(Typed("Size", [value], TensorType.Int64()));
     }
 

@@ -18,7 +18,7 @@ internal static class Indices
     private static TensorType[]? ArgExtreme(ShapeContext s)
     {
         var d = s.In(0).Dims.ToList();
-        int axis = Shapes.Axis(s.Node, d.Count, 0);
+        int axis = OpShapes.Axis(s.Node, d.Count, 0);
         if (s.Node.Int("keepdims", 1) == 1) d[axis] = 1; else d.RemoveAt(axis);
         return [TensorType.Int64([.. d])];
     }

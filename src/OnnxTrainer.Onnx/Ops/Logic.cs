@@ -10,7 +10,7 @@ internal static class Logic
     public static IEnumerable<OpRule> Rules =>
     [
         .. new[] { "Greater", "Less", "Equal", "GreaterOrEqual", "LessOrEqual", "And", "Or" }
-            .Select(op => NoGradient(op, s => [Shapes.Broadcast(s.Node, [s.In(0), s.In(1)], ElementType.Bool)], BoolOutput)),
-        NoGradient("Not", Shapes.Same, BoolOutput),
+            .Select(op => NoGradient(op, s => [OpShapes.Broadcast(s.Node, [s.In(0), s.In(1)], ElementType.Bool)], BoolOutput)),
+        NoGradient("Not", OpShapes.Same, BoolOutput),
     ];
 }

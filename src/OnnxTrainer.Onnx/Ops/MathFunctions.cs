@@ -9,18 +9,18 @@ internal static class MathFunctions
 
     public static IEnumerable<OpRule> Rules =>
     [
-        Differentiable("Neg", Shapes.Same, c => [c.Neg(c.Dy)]),                                             // dX = -dY
-        Differentiable("Abs", Shapes.Same, c => [c.Mul(c.Dy, c.Op("Sign", c.X(0)))]),                       // dX = dY*sign(X), 0 at X=0
-        Differentiable("Exp", Shapes.Same, c => [c.Mul(c.Dy, c.Y())]),                                      // dX = dY*Y
-        Differentiable("Log", Shapes.Same, c => [c.Div(c.Dy, c.X(0))]),                                     // dX = dY/X
-        Differentiable("Sqrt", Shapes.Same, c => [c.Div(c.Mul(c.Dy, c.Const(0.5f)), c.Y())]),               // dX = dY/(2Y)
-        Differentiable("Reciprocal", Shapes.Same, c => [c.Mul(c.Neg(c.Dy), c.Mul(c.Y(), c.Y()))]),          // dX = -dY*Y^2
-        Differentiable("Identity", Shapes.Same, c => [c.Dy]),                                               // dX = dY
+        Differentiable("Neg", OpShapes.Same, c => [c.Neg(c.Dy)]),                                             // dX = -dY
+        Differentiable("Abs", OpShapes.Same, c => [c.Mul(c.Dy, c.Op("Sign", c.X(0)))]),                       // dX = dY*sign(X), 0 at X=0
+        Differentiable("Exp", OpShapes.Same, c => [c.Mul(c.Dy, c.Y())]),                                      // dX = dY*Y
+        Differentiable("Log", OpShapes.Same, c => [c.Div(c.Dy, c.X(0))]),                                     // dX = dY/X
+        Differentiable("Sqrt", OpShapes.Same, c => [c.Div(c.Mul(c.Dy, c.Const(0.5f)), c.Y())]),               // dX = dY/(2Y)
+        Differentiable("Reciprocal", OpShapes.Same, c => [c.Mul(c.Neg(c.Dy), c.Mul(c.Y(), c.Y()))]),          // dX = -dY*Y^2
+        Differentiable("Identity", OpShapes.Same, c => [c.Dy]),                                               // dX = dY
         Differentiable("Cast", s => [s.In(0) with { Elem = (ElementType)s.Node.Int("to", 1) }],
             c => [c.Dy]),                                                     // float to float only: other casts have integer or bool outputs, which the walk never visits
-        NoGradient("Sign", Shapes.Same, PiecewiseConstant),
-        NoGradient("Floor", Shapes.Same, PiecewiseConstant),
-        NoGradient("Ceil", Shapes.Same, PiecewiseConstant),
-        NoGradient("Round", Shapes.Same, PiecewiseConstant),
+        NoGradient("Sign", OpShapes.Same, PiecewiseConstant),
+        NoGradient("Floor", OpShapes.Same, PiecewiseConstant),
+        NoGradient("Ceil", OpShapes.Same, PiecewiseConstant),
+        NoGradient("Round", OpShapes.Same, PiecewiseConstant),
     ];
 }

@@ -40,7 +40,7 @@ internal static class Pooling
 {
     public static TensorType[]? Shape(ShapeContext s)
     {
-        var y = Shapes.ConvLike(s.Node, s.In(0), s.In(0).Dims[1], s.Node.Ints("kernel_shape", []));
+        var y = OpShapes.ConvLike(s.Node, s.In(0), s.In(0).Dims[1], s.Node.Ints("kernel_shape", []));
         return s.Node.Outputs.Count > 1 ? [y, y with { Elem = ElementType.Int64 }] : [y];
     }
 }

@@ -50,7 +50,7 @@ internal static class Reduce
         {
             var reduced = axes.Select(a => c.InType(0).Dims[a]).ToArray();
             g = reduced.All(d => d >= 0)
-                ? c.Mul(g, c.Const(1f / reduced.Aggregate(1L, (a, d) => a * d)))
+                ? c.Mul(g, c.Const(1f / Shapes.Product(reduced)))
                 : c.Div(g, c.Div(c.CountOf(c.X(0)), c.CountOf(c.Y())));
         }
         return c.Each(() => c.ExpandLike(g, c.X(0)));

@@ -8,7 +8,7 @@ internal static class Reshape
     public static IEnumerable<OpRule> Rules =>
     [
         Differentiable("Flatten", Flatten, Back),
-        Differentiable("Reshape", s => s.ConstInts(1) is { } shape ? [s.In(0).WithDims(Shapes.Reshape(s.In(0).Dims, shape))] : null, Back),
+        Differentiable("Reshape", s => s.ConstInts(1) is { } shape ? [s.In(0).WithDims(OpShapes.Reshape(s.In(0).Dims, shape))] : null, Back),
         Differentiable("Squeeze", Squeeze, Back),
         Differentiable("Unsqueeze", Unsqueeze, Back),
     ];
@@ -18,8 +18,8 @@ internal static class Reshape
     private static TensorType[]? Flatten(ShapeContext s)
     {
         var d = s.In(0).Dims;
-        int axis = Shapes.Axis(s.Node, d.Length, 1);
-        return [s.In(0).WithDims([Shapes.Product(d[..axis]), Shapes.Product(d[axis..])])];
+        int axis = OpShapes.Axis(s.Node, d.Length, 1);
+        return [s.In(0).WithDims([OpShapes.SymbolicProduct(d[..axis]), OpShapes.SymbolicProduct(d[axis..])])];
     }
 
     private static TensorType[]? Squeeze(ShapeContext s)

@@ -8,8 +8,8 @@ internal static class Scatter
 {
     public static IEnumerable<OpRule> Rules =>
     [
-        Differentiable("ScatterElements", Shapes.Same, c => Gradient(c, "GatherElements")),
-        Differentiable("ScatterND", Shapes.Same, c => Gradient(c, "GatherND")),
+        Differentiable("ScatterElements", OpShapes.Same, c => Gradient(c, "GatherElements")),
+        Differentiable("ScatterND", OpShapes.Same, c => Gradient(c, "GatherND")),
     ];
 
     /// <summary>

@@ -7,8 +7,8 @@ internal static class Softmax
 {
     public static IEnumerable<OpRule> Rules =>
     [
-        Differentiable("Softmax", Shapes.Same, SoftmaxGradient),
-        Differentiable("LogSoftmax", Shapes.Same, LogSoftmaxGradient),
+        Differentiable("Softmax", OpShapes.Same, SoftmaxGradient),
+        Differentiable("LogSoftmax", OpShapes.Same, LogSoftmaxGradient),
     ];
 
     /// <summary>Y = softmax(X, axis): dX = Y*(dY - sum_axis(dY*Y)).</summary>

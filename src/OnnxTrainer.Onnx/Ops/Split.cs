@@ -22,7 +22,7 @@ internal static class Split
     private static TensorType[]? Shape(ShapeContext s)
     {
         var x = s.In(0);
-        int axis = Shapes.Axis(s.Node, x.Rank, 0);
+        int axis = OpShapes.Axis(s.Node, x.Rank, 0);
         var sizes = Sizes(s.Node, s.Graph, x.Dims[axis]);
         if (sizes is null) return null;
         if (sizes.Length != s.Node.Outputs.Count) throw s.Error($"{sizes.Length} pieces for {s.Node.Outputs.Count} outputs");
@@ -33,7 +33,7 @@ internal static class Split
     /// <summary>Y0, Y1, ... = split(X): dX = concat(dY0, dY1, ...) with zeros for a piece no gradient reached.</summary>
     private static IReadOnlyList<string?> Gradient(GradientContext c)
     {
-        int axis = Shapes.Axis(c.Node, c.InType(0).Rank, 0);
+        int axis = OpShapes.Axis(c.Node, c.InType(0).Rank, 0);
         var parts = c.Node.Outputs.Select((y, k) => c.OutputGrads[k] ?? c.ExpandLike(c.Const(0f), y)).ToArray();
         return c.Each(() => parts.Length == 1 ? parts[0] : c.Op("Concat", parts, A("axis", (long)axis)), () => null);
     }

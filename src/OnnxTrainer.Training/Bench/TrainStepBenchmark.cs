@@ -1,8 +1,9 @@
-using System.Diagnostics;
+using OnnxTrainer.Onnx;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Bench;
@@ -19,14 +20,13 @@ public sealed record StepTiming(string What, int Batch, int Repeats, double Medi
 /// <summary>Throughput of one model's train step (forward, loss, backward, update in one ONNX Runtime call) on random data.</summary>
 public static class TrainStepBenchmark
 {
-    public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+    public static StepTiming Run(Network model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
         string optimizer = "rmsprop")
     {
-        var weights = Weights.Initialize(model, seed: 1);
         var loss = Targets.DefaultLoss(model);
-        var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
-        var eval = EvalStepGraph.Build(model, weights, loss);
-        using var session = new StepSession(step, eval, step.InitialCarried(weights), batch, device, threads);
+        var step = TrainStepGraph.Build(model, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
+        var eval = EvalStepGraph.For(step);
+        using var session = new StepSession(step, eval, step.InitialCarried(), batch, device, threads);
         var rng = new SeededRandom(7);
         for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
         if (session.TargetFloats is { } t)
@@ -36,15 +36,7 @@ public static class TrainStepBenchmark
         }
         foreach (var mask in session.Masks)
             for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
-        for (int i = 0; i < warmup; i++) session.Train(batch, 1e-4f, i + 1);
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Train(batch, 1e-4f, warmup + i + 1);
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new StepTiming($"train-step {model.Name}", batch, repeats, times[repeats / 2], times[0]);
+        var timing = MedianTimer.Measure(i => session.Train(batch, 1e-4f, i + 1), warmup, repeats);
+        return new StepTiming($"train-step {model.Name}", batch, repeats, timing.MedianMs, timing.MinMs);
     }
 }

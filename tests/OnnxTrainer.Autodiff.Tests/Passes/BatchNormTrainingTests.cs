@@ -4,6 +4,7 @@ using OnnxTrainer.Autodiff.Passes;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Models;
 using OnnxTrainer.Models.Layers;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.TestSupport;
 using static OnnxTrainer.Autodiff.Tests.Gradients.FiniteDifferences;
@@ -214,7 +215,17 @@ public class BatchNormTrainingTests
     public void Train_step_of_the_bn_zoo_model_runs_every_batch_normalization_with_batch_statistics()
     {
         var model = Zoo.Build("mnist-convnet-bn", new());
-        var step = TrainStepGraph.Build(model, Weights.Initialize(model, 1), LossKind.SparseCategoricalCrossentropy, Optimizer.Create("rmsprop"));
+        var frozenMode = TrainStepGraph.Build(ZooNetwork.Build(model, Weights.Initialize(model, 1), batchNorm: BatchNormMode.Frozen),
+            LossKind.SparseCategoricalCrossentropy, Optimizer.Create("rmsprop"));
+        Assert.Equal(3, frozenMode.Graph.Nodes.Count(n => n.OpType == "BatchNormalization"));   // --bn-mode frozen: inference form, no states
+        Assert.Empty(frozenMode.States);
+        TrainMode(model);
+    }
+
+    private static void TrainMode(Model model)
+    {
+        var step = TrainStepGraph.Build(ZooNetwork.Build(model, Weights.Initialize(model, 1), batchNorm: BatchNormMode.Train),
+            LossKind.SparseCategoricalCrossentropy, Optimizer.Create("rmsprop"));
         Assert.DoesNotContain(step.Graph.Nodes, n => n.OpType == "BatchNormalization");
         Assert.Equal(
             [.. new[] { 1, 2, 3 }.SelectMany(k => new[] { $"batch_normalization_{k}/moving_mean", $"batch_normalization_{k}/moving_variance" })],

@@ -1,7 +1,7 @@
 namespace OnnxTrainer.Onnx.Ops;
 
 /// <summary>Shape arithmetic shared by the shape rules. The batch dimension stays symbolic.</summary>
-internal static class Shapes
+internal static class OpShapes
 {
     private const long N = TensorType.Batch;
     private const long Unknown = TensorType.Unknown;
@@ -33,12 +33,12 @@ internal static class Shapes
         return new TensorType(elem, d);
     }
 
-    /// <summary>Product of dims: static if all are, N if the only non-one dim is N, else unknown.</summary>
-    public static long Product(long[] dims)
+    /// <summary>Product of dims with the batch symbolic: static if all are, N if the only non-one dim is N, else unknown.</summary>
+    public static long SymbolicProduct(long[] dims)
     {
         int batches = dims.Count(d => d == N);
         if (dims.Contains(Unknown) || batches > 1) return Unknown;
-        long s = dims.Where(d => d >= 0).Aggregate(1L, (a, b) => a * b);
+        long s = Shapes.Product(dims.Where(d => d >= 0).ToArray());
         return batches == 0 ? s : s == 1 ? N : Unknown;
     }
 
@@ -55,10 +55,10 @@ internal static class Shapes
         }
         if (inferAt >= 0)
         {
-            long inStatic = input.Where(d => d >= 0).Aggregate(1L, (a, b) => a * b);
+            long inStatic = Shapes.Product(input.Where(d => d >= 0).ToArray());
             bool inBatch = input.Contains(N) && !input.Contains(Unknown) && input.Count(d => d == N) == 1;
             bool outBatch = outDims.Where((_, i) => i != inferAt).Contains(N);
-            long outStatic = outDims.Where((d, i) => i != inferAt && d >= 0).Aggregate(1L, (a, b) => a * b);
+            long outStatic = Shapes.Product(outDims.Where((d, i) => i != inferAt && d >= 0).ToArray());
             if (inBatch && !outBatch && inStatic % outStatic == 0)
                 outDims[inferAt] = inStatic == outStatic ? N : Unknown;
             else if (!input.Any(d => d < 0) && outStatic > 0 && inStatic % outStatic == 0)
