@@ -6,6 +6,7 @@ namespace OnnxTrainer.Models;
 public static class SmallConvnet
 {
     public const int MnistBaseLength = 5;
+    public const int MnistBnBaseLength = 11;
     public const int CatsDogsBaseLength = 8;
     public const int SantaBaseLength = 6;
 
@@ -18,6 +19,27 @@ public static class SmallConvnet
         new Flatten { Name = "flatten_1" },
         new Dense { Name = "dense_1", Units = 64, Activation = Activation.Relu },
         Zoo.Classifier("dense_2", classes),
+    ];
+
+    /// <summary>
+    /// seeds/002's batch normalization on listing 5.2's convnet: each Conv2D without bias, then BatchNormalization, then
+    /// the ReLU as its own Activation layer (the order the seed recommends).
+    /// </summary>
+    public static IReadOnlyList<Layer> MnistBn(int classes) =>
+    [
+        .. ConvBnRelu(1, 32), Pool("maxpooling2d_1"),
+        .. ConvBnRelu(2, 64), Pool("maxpooling2d_2"),
+        .. ConvBnRelu(3, 64),
+        new Flatten { Name = "flatten_1" },
+        new Dense { Name = "dense_1", Units = 64, Activation = Activation.Relu },
+        Zoo.Classifier("dense_2", classes),
+    ];
+
+    private static Layer[] ConvBnRelu(int k, int filters) =>
+    [
+        new Conv2D { Name = $"conv2d_{k}", Filters = filters, Kernel = (3, 3), UseBias = false },
+        new BatchNormalization { Name = $"batch_normalization_{k}" },
+        new ActivationLayer { Name = $"activation_{k}", Activation = Activation.Relu },
     ];
 
     /// <summary>Listing 5.5, and with <paramref name="dropout"/> listing 5.13.</summary>

@@ -28,6 +28,8 @@ public static class Zoo
     [
         new("mnist-convnet", "listings 5.1-5.2: small convnet, 28x28x1, 10-way softmax", [28, 28, 1], false, 10,
             (input, classes) => Sequential("mnist-convnet", input, SmallConvnet.Mnist(classes), SmallConvnet.MnistBaseLength)),
+        new("mnist-convnet-bn", "seeds/002: the same with Conv-BatchNormalization-ReLU blocks (convs without bias)", [28, 28, 1], false, 10,
+            (input, classes) => Sequential("mnist-convnet-bn", input, SmallConvnet.MnistBn(classes), SmallConvnet.MnistBnBaseLength)),
         new("catsdogs-convnet", "listing 5.5: convnet for dogs vs. cats, 150x150x3, sigmoid", [150, 150, 3], false, 1,
             (input, classes) => Sequential("catsdogs-convnet", input, SmallConvnet.CatsDogs(classes, dropout: false), SmallConvnet.CatsDogsBaseLength)),
         new("catsdogs-convnet-dropout", "listing 5.13: the same with Dropout(0.5) after Flatten", [150, 150, 3], false, 1,

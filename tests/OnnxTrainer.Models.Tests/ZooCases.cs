@@ -18,6 +18,7 @@ public sealed record ZooCase(string Model, string? Head = null, long[]? Input = 
     public static readonly ZooCase[] Small =
     [
         new("mnist-convnet"),
+        new("mnist-convnet-bn"),
         new("catsdogs-convnet"),
         new("catsdogs-convnet-dropout"),
         new("santa-convnet"),

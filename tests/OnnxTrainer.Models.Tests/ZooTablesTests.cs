@@ -43,6 +43,35 @@ public class ZooTablesTests
     }
 
     [Fact]
+    public void Mnist_convnet_bn_counts_four_params_per_channel_for_batch_normalization_two_of_them_non_trainable()
+    {
+        // Keras: Conv2D(use_bias=False) has kh*kw*C*F params; BatchNormalization 4*C (gamma, beta trainable; moving mean
+        // and variance not); Activation none.
+        var model = Zoo.Build("mnist-convnet-bn", new());
+        var t = Summary(model);
+        AssertRows(
+        [
+            new("conv2d_1 (Conv2D)", "(None, 26, 26, 32)", 288),
+            new("batch_normalization_1 (BatchNormalization)", "(None, 26, 26, 32)", 128),
+            new("activation_1 (Activation)", "(None, 26, 26, 32)", 0),
+            new("maxpooling2d_1 (MaxPooling2D)", "(None, 13, 13, 32)", 0),
+            new("conv2d_2 (Conv2D)", "(None, 11, 11, 64)", 18432),
+            new("batch_normalization_2 (BatchNormalization)", "(None, 11, 11, 64)", 256),
+            new("activation_2 (Activation)", "(None, 11, 11, 64)", 0),
+            new("maxpooling2d_2 (MaxPooling2D)", "(None, 5, 5, 64)", 0),
+            new("conv2d_3 (Conv2D)", "(None, 3, 3, 64)", 36864),
+            new("batch_normalization_3 (BatchNormalization)", "(None, 3, 3, 64)", 256),
+            new("activation_3 (Activation)", "(None, 3, 3, 64)", 0),
+            new("flatten_1 (Flatten)", "(None, 576)", 0),
+            new("dense_1 (Dense)", "(None, 64)", 36928),
+            new("dense_2 (Dense)", "(None, 10)", 650),
+        ], t);
+        AssertTotals(t, 93_802, 93_802 - 2 * (32 + 64 + 64));
+        Assert.Equal(SmallConvnet.MnistBnBaseLength, model.BaseLayerCount);
+        Assert.Equal(Activation.Softmax, model.OutputActivation);
+    }
+
+    [Fact]
     public void Catsdogs_convnet_matches_listing_5_5()
     {
         var model = Zoo.Build("catsdogs-convnet", new());
@@ -228,7 +257,7 @@ public class ZooTablesTests
     {
         // If the zoo grows, this test names the newcomer so a seed table test is written for it.
         Assert.Equal(
-            ["mnist-convnet", "catsdogs-convnet", "catsdogs-convnet-dropout", "santa-convnet", "vgg16-base", "vgg19-base", "vgg16", "vgg19"],
+            ["mnist-convnet", "mnist-convnet-bn", "catsdogs-convnet", "catsdogs-convnet-dropout", "santa-convnet", "vgg16-base", "vgg19-base", "vgg16", "vgg19"],
             Zoo.Models.Select(m => m.Name));
         Assert.Equal(["dense256", "dense256-dropout", "gap-dense", "conv32-dense256"], Zoo.Heads.Select(h => h.Name));
     }

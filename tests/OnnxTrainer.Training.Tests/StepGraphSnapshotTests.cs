@@ -10,7 +10,7 @@ namespace OnnxTrainer.Training.Tests;
 /// <summary>The train-step and eval-step graphs of the zoo's small models, as reviewable snapshots in onnx-graphs/.</summary>
 public class StepGraphSnapshotTests
 {
-    public static TheoryData<string> Models => ["mnist-convnet", "catsdogs-convnet", "catsdogs-convnet-dropout"];
+    public static TheoryData<string> Models => ["mnist-convnet", "mnist-convnet-bn", "catsdogs-convnet", "catsdogs-convnet-dropout"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -1,10 +1,11 @@
 using OnnxTrainer.Onnx;
+using OnnxTrainer.Onnx.Ops;
 
 namespace OnnxTrainer.Autodiff.Gradients;
 
 /// <summary>
-/// Reverse-mode differentiation of a graph: the op-agnostic walk. Everything op-specific is in
-/// <see cref="GradientRules.Table"/>.
+/// Reverse-mode differentiation of a graph: the op-agnostic walk. Everything op-specific is in the op's rule in
+/// <see cref="OpRegistry"/> (src/OnnxTrainer.Onnx/Ops/, one file per op or op family).
 /// </summary>
 public static class GradientPass
 {
@@ -63,12 +64,12 @@ public static class GradientPass
             var outGrads = node.Outputs.Select(o => o.Length > 0 ? sums.Total(o) : null).ToArray();
             if (outGrads.All(d => d is null)) continue;
             var needs = node.Inputs.Select(i => i.Length > 0 && fromWrt.Contains(i)).ToArray();
-            if (!GradientRules.Table.TryGetValue(node.OpType, out var rule))
-                throw new NotSupportedException(
-                    $"No gradient rule for op '{node.OpType}' (node '{node.Name}'); it lies between the differentiated values and loss '{loss}'. " +
-                    $"Add a row to {nameof(GradientRules)}.{nameof(GradientRules.Table)}, or keep the op off that path.");
+            var rule = OpRegistry.Find(node.OpType) ?? throw new NotSupportedException(
+                $"No gradient rule for op '{node.OpType}' (node '{node.Name}'); it lies between the differentiated values and loss '{loss}'. " +
+                $"Add the op to {nameof(OpRegistry)} (src/OnnxTrainer.Onnx/Ops/), or keep the op off that path.");
+            if (rule.Gradient is null) continue; // no gradient flows through it (see rule.NoGradientReason)
             using var scope = b.Scope(GradName(node.Name));
-            var grads = rule(new GradientContext(b, node, outGrads, needs));
+            var grads = rule.Gradient(new GradientContext(b, node, outGrads, needs));
             if (grads.Count != node.Inputs.Count)
                 throw new InvalidOperationException(
                     $"Gradient rule for {node.OpType} returned {grads.Count} gradients for node '{node.Name}' with {node.Inputs.Count} inputs.");

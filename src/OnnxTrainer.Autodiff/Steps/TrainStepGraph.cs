@@ -60,7 +60,7 @@ public sealed record TrainStepGraph(
         var trainable = network.Trainable.Select(p => p.Name).ToList();
         if (trainable.Count == 0)
             throw new ModelException($"Network '{network.Name}' has no trainable parameters: every layer is frozen.");
-        var stateUpdates = BatchNormStates(network);
+        var stateUpdates = BatchNormStates(network, graph);
         var stateNames = stateUpdates.Select(s => s.Param).ToList();
         PromoteToInputs.Apply(graph, trainable.Concat(stateNames));
         graph.Outputs.Clear();
@@ -106,14 +106,17 @@ public sealed record TrainStepGraph(
         return new TrainStepGraph(graph, network, loss, optimizer, parameters, slots, states, network.Masks);
     }
 
-    /// <summary>The state updates a step carries: those of batch-norm layers whose weights train, in batch-statistics mode.</summary>
-    private static IReadOnlyList<StateUpdate> BatchNormStates(Network network)
+    /// <summary>
+    /// The state updates a step carries: in batch-statistics mode, the BatchNormalization nodes whose scale trains run
+    /// with batch statistics (the BatchNormTraining pass) and their moving statistics are carried and updated; every other
+    /// BatchNormalization node keeps its moving statistics as constants (inference mode).
+    /// </summary>
+    private static IReadOnlyList<StateUpdate> BatchNormStates(Network network, Graph graph)
     {
         if (network.BatchNormMode == BatchNormMode.Frozen) return [];
-        var roles = network.Parameters.ToDictionary(p => p.Name, p => p.Role, StringComparer.Ordinal);
-        var layers = network.Parameters.ToLookup(p => p.Layer);
-        return network.StateUpdates
-            .Where(s => roles.ContainsKey(s.Param) && layers[network.Parameters.First(p => p.Name == s.Param).Layer].Any(p => p.Role == ParameterRole.Trainable))
-            .ToList();
+        var trainable = network.Trainable.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var nodes = graph.Nodes.Where(n => n.OpType == "BatchNormalization" && n.Inputs.Count > 1 && trainable.Contains(n.Inputs[1]))
+            .Select(n => n.Name).ToList();
+        return [.. network.StateUpdates, .. BatchNormTraining.Apply(graph, nodes)];
     }
 }

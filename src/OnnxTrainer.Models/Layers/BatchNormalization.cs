@@ -3,9 +3,10 @@ using OnnxTrainer.Onnx;
 namespace OnnxTrainer.Models.Layers;
 
 /// <summary>
-/// Keras BatchNormalization over channels (momentum 0.99, epsilon 1e-3). Inference form: the ONNX op with the
-/// moving statistics. Training form: composed of primitives with batch statistics (biased variance), and the
-/// moving statistics updated as moving = momentum * moving + (1 - momentum) * batch.
+/// Keras BatchNormalization over channels (momentum 0.99, epsilon 1e-3). Emits the ONNX BatchNormalization op with
+/// the moving statistics in both forms, epsilon and momentum as attributes. The training form with batch statistics
+/// (and the moving-statistics updates, moving = momentum*moving + (1 - momentum)*batch) is made from it by the
+/// BatchNormTraining pass (OnnxTrainer.Autodiff.Passes) when a train step is built.
 /// </summary>
 public sealed record BatchNormalization : Layer
 {
@@ -28,31 +29,7 @@ public sealed record BatchNormalization : Layer
         ];
     }
 
-    public override string Emit(EmitContext ctx, string x, long[] input)
-    {
-        var b = ctx.B;
-        string gamma = Name + "/gamma", beta = Name + "/beta", mean = Name + "/moving_mean", variance = Name + "/moving_variance";
-        if (!ctx.Training)
-            return b.Op("BatchNormalization", [x, gamma, beta, mean, variance], OutName, GraphBuilder.A("epsilon", Epsilon));
-
-        using var _ = b.Scope(Name);
-        long c = input[^1];
-        bool image = input.Length == 3;
-        string axes = image ? b.Ints(0, 2, 3) : b.Ints(0);
-        string paramShape = image ? b.Ints(1, c, 1, 1) : b.Ints(1, c);
-        string batchMean = b.Op("ReduceMean", [x, axes], b.Prefixed("batch_mean"), GraphBuilder.A("keepdims", 1L));
-        string centered = b.Op("Sub", [x, batchMean]);
-        string batchVar = b.Op("ReduceMean", [b.Op("Mul", [centered, centered]), axes], b.Prefixed("batch_var"), GraphBuilder.A("keepdims", 1L));
-        string invStd = b.Op("Reciprocal", [b.Op("Sqrt", [b.Op("Add", [batchVar, b.Const(Epsilon)])])]);
-        string scaled = b.Op("Mul", [b.Op("Mul", [centered, invStd]), b.Op("Reshape", [gamma, paramShape])]);
-        string y = b.Op("Add", [scaled, b.Op("Reshape", [beta, paramShape])], OutName);
-
-        string vector = b.Ints(c);
-        ctx.StateUpdates.Add(new StateUpdate(mean, MovingAverage(b, mean, b.Op("Reshape", [batchMean, vector]))));
-        ctx.StateUpdates.Add(new StateUpdate(variance, MovingAverage(b, variance, b.Op("Reshape", [batchVar, vector]))));
-        return y;
-    }
-
-    private string MovingAverage(GraphBuilder b, string moving, string batch) =>
-        b.Op("Add", [b.Op("Mul", [moving, b.Const(Momentum)]), b.Op("Mul", [batch, b.Const(1 - Momentum)])]);
+    public override string Emit(EmitContext ctx, string x, long[] input) =>
+        ctx.B.Op("BatchNormalization", [x, Name + "/gamma", Name + "/beta", Name + "/moving_mean", Name + "/moving_variance"], OutName,
+            GraphBuilder.A("epsilon", Epsilon), GraphBuilder.A("momentum", Momentum));
 }

@@ -65,10 +65,11 @@ public class GradientWalkTests
     {
         var b = new GraphBuilder("missing");
         b.Input("x", TensorType.Float(2, 3));
-        string cat = b.Op("Concat", ["x", "x"], "joined", A("axis", 0L));
-        string loss = b.Op("ReduceSum", [cat], "loss", A("keepdims", 0L));
+        // LeakyRelu is not in the op registry: its type is given
+        string leaky = b.Node("LeakyRelu", ["x"], 1, null, ["leaky"], [TensorType.Float(2, 3)])[0];
+        string loss = b.Op("ReduceSum", [leaky], "loss", A("keepdims", 0L));
         var e = Assert.Throws<NotSupportedException>(() => GradientPass.Build(b, loss, ["x"]));
-        Assert.Contains("No gradient rule for op 'Concat' (node 'joined')", e.Message);
+        Assert.Contains("No gradient rule for op 'LeakyRelu' (node 'leaky')", e.Message);
     }
 
     [Fact]
@@ -77,13 +78,13 @@ public class GradientWalkTests
         var b = new GraphBuilder("offpath");
         b.Input("x", TensorType.Float(2, 3));
         b.Input("z", TensorType.Float(2, 3));
-        string cat = b.Op("Concat", ["z", "z"], "joined", A("axis", 0L)); // depends on no differentiated value
-        string loss = b.Op("ReduceSum", [b.Op("Mul", [b.Op("Add", ["x", "x"]), b.Op("ReduceSum", [cat], null, A("keepdims", 0L))])], "loss", A("keepdims", 0L));
+        string leakyZ = b.Node("LeakyRelu", ["z"], 1, null, ["leaky"], [TensorType.Float(2, 3)])[0]; // no rule, but depends on no differentiated value
+        string loss = b.Op("ReduceSum", [b.Op("Mul", [b.Op("Add", ["x", "x"]), b.Op("ReduceSum", [leakyZ], null, A("keepdims", 0L))])], "loss", A("keepdims", 0L));
         var grads = GradientPass.Build(b, loss, ["x"]);
         b.Output(grads["x"]);
         var z = Random("z", 83, -1f, 1f, 2, 3);
         var gx = OrtRunner.RunOnce(b.Graph, Random("x", 84, -1f, 1f, 2, 3), z)[grads["x"]].Floats;
-        float expected = 2 * 2 * z.Floats.Sum(); // d/dx sum(2x * sum(concat(z,z)))
+        float expected = 2 * z.Floats.Sum(v => v > 0 ? v : 0.01f * v); // d/dx sum(2x * sum(leakyrelu(z)))
         Assert.All(gx, v => Assert.Equal(expected, v, 4));
     }
 

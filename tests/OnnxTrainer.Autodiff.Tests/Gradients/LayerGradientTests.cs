@@ -52,6 +52,9 @@ public class LayerGradientTests
         { [2, 2, 6, 6], [2, 2, 3, 3], [2, 2], [0, 0, 0, 0], [1, 1], false },   // valid, stride 2: last row and column unused
         { [1, 3, 7, 6], [2, 3, 4, 3], [2, 1], [1, 1, 2, 1], [1, 1], true },    // even kernel, asymmetric pads and strides
         { [1, 2, 7, 7], [2, 2, 3, 3], [1, 1], [0, 0, 0, 0], [2, 2], true },    // dilation 2
+        { [1, 2, 11, 10], [3, 2, 7, 7], [2, 2], [3, 3, 2, 2], [1, 1], false }, // ResNet18 (CNTK) stem: 7x7 stride 2, pads [3,3,2,2]
+        { [2, 2, 6, 6], [3, 2, 3, 3], [2, 2], [1, 1, 0, 0], [1, 1], false },   // ResNet18 (CNTK) 3x3 stride 2, pads [1,1,0,0]
+        { [1, 2, 5, 5], [2, 2, 1, 1], [2, 2], [0, 0, 0, 0], [1, 1], false },   // 1x1 stride-2 shortcut
     };
 
     [Theory]
@@ -84,6 +87,8 @@ public class LayerGradientTests
         { [1, 2, 6, 7], [2, 3], [2, 3], [0, 0, 0, 0] },   // non-square tiles
         { [2, 2, 5, 5], [3, 3], [2, 2], [1, 1, 1, 1] },   // overlapping windows
         { [1, 2, 5, 6], [3, 3], [1, 1], [1, 1, 1, 1] },   // overlapping, stride 1, 'same'
+        { [1, 2, 8, 8], [3, 3], [2, 2], [1, 1, 0, 0] },   // ResNet18 (CNTK) MaxPool: 3x3 stride 2, pads [1,1,0,0]
+        { [1, 2, 7, 6], [3, 2], [2, 2], [0, 1, 2, 0] },   // asymmetric pads on both axes
     };
 
     [Theory]
@@ -101,6 +106,16 @@ public class LayerGradientTests
     {
         using var s = Build(b => b.Op("AveragePool", ["x"], null, A("kernel_shape", kernel), A("strides", strides), A("pads", pads)),
             [Random("x", 52, -1f, 1f, x)]);
+        s.AssertMatches(h: 1e-2f);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    public void AveragePool_with_asymmetric_pads_matches(long countIncludePad)
+    {
+        using var s = Build(b => b.Op("AveragePool", ["x"], null, A("kernel_shape", new long[] { 3, 3 }), A("strides", new long[] { 2, 2 }),
+            A("pads", new long[] { 1, 0, 0, 2 }), A("count_include_pad", countIncludePad)), [Random("x", 54, -1f, 1f, 2, 2, 7, 6)]);
         s.AssertMatches(h: 1e-2f);
     }
 
@@ -149,6 +164,69 @@ public class LayerGradientTests
         var dx = s.Analytic()["x"];
         Assert.Equal(s.Projection.Sum(v => (double)v), dx.Sum(v => (double)v), 5);
         Assert.Equal(9, dx.Count(v => v != 0)); // one element per window (distinct windows pick distinct first elements here)
+    }
+
+    public static TheoryData<long[], long[], long, long[], long[]> GroupedConvCases => new()
+    {
+        // x dims, w dims, group, strides, pads
+        { [2, 4, 5, 5], [4, 1, 3, 3], 4, [1, 1], [1, 1, 1, 1] },    // depthwise 3x3, 'same'
+        { [1, 3, 7, 7], [6, 1, 3, 3], 3, [2, 2], [1, 1, 0, 0] },    // depthwise with multiplier 2, stride 2, asymmetric pads
+        { [2, 4, 6, 5], [6, 2, 3, 2], 2, [1, 2], [0, 1, 1, 0] },    // two groups of 2 -> 3 channels
+        { [1, 6, 4, 4], [3, 2, 1, 1], 3, [1, 1], [0, 0, 0, 0] },    // grouped 1x1
+    };
+
+    [Theory]
+    [MemberData(nameof(GroupedConvCases))]
+    public void Grouped_conv_matches(long[] x, long[] w, long group, long[] strides, long[] pads)
+    {
+        using var s = Build(b => b.Op("Conv", ["x", "w", "bias"], null, A("group", group), A("strides", strides), A("pads", pads)),
+            [Random("x", 47, -1f, 1f, x), Random("w", 48, -1f, 1f, w), Random("bias", 49, -1f, 1f, w[0])]);
+        s.AssertMatches(h: 1e-2f, atol: 2e-3);
+    }
+
+    [Fact]
+    public void Depthwise_conv_with_symbolic_batch_matches()
+    {
+        using var s = Build(b => b.Op("Reshape", [b.Op("Conv", ["x", "w"], null, A("group", 3L), A("pads", new long[] { 1, 1, 1, 1 }), A("strides", new long[] { 2, 2 })), b.Ints(2, 3, 3, 3)]),
+            [Random("x", 50, -1f, 1f, 2, 3, 5, 5), Random("w", 55, -1f, 1f, 3, 1, 3, 3)], batched: ["x"]);
+        s.AssertMatches(h: 1e-2f, atol: 2e-3);
+    }
+
+    public static TheoryData<long[], long[], long, long[], long[], long[]> ConvTransposeCases => new()
+    {
+        // x dims, w dims [C_in, C_out/g, kh, kw], group, strides, pads, output_padding
+        { [2, 3, 3, 3], [3, 2, 3, 3], 1, [1, 1], [0, 0, 0, 0], [0, 0] },
+        { [1, 2, 3, 4], [2, 3, 3, 3], 1, [2, 2], [1, 1, 1, 1], [1, 0] },     // stride 2 upsampling with output_padding
+        { [1, 2, 3, 3], [2, 2, 4, 4], 1, [2, 2], [1, 1, 1, 1], [0, 0] },     // 4x4 stride 2 (the usual 2x upsampler)
+        { [1, 4, 3, 3], [4, 1, 3, 3], 2, [2, 1], [1, 0, 0, 1], [1, 0] },     // grouped, asymmetric strides and pads
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvTransposeCases))]
+    public void ConvTranspose_matches(long[] x, long[] w, long group, long[] strides, long[] pads, long[] outputPadding)
+    {
+        using var s = Build(b => b.Op("ConvTranspose", ["x", "w", "bias"], null, A("group", group), A("strides", strides), A("pads", pads),
+                A("output_padding", outputPadding)),
+            [Random("x", 56, -1f, 1f, x), Random("w", 57, -1f, 1f, w), Random("bias", 58, -1f, 1f, w[1] * group)]);
+        s.AssertMatches(h: 1e-2f, atol: 2e-3);
+    }
+
+    [Fact]
+    public void GlobalMaxPool_matches_without_ties()
+    {
+        using var s = Build(b => b.Op("Exp", [b.Op("GlobalMaxPool", ["x"])]), [Distinct("x", 59, [2, 3, 3, 4])]);
+        s.AssertMatches(h: 1e-3f);
+    }
+
+    [Fact]
+    public void GlobalMaxPool_routes_each_plane_to_its_first_maximum_under_ties()
+    {
+        // plane 0: two maxima (positions 1 and 3); plane 1: all zero as after a ReLU; plane 2: one maximum at the end
+        float[] x = [0.5f, 2f, -1f, 2f, 0f, 0f, 0f, 0f, -3f, -2f, -1f, 4f];
+        using var s = Build(b => b.Op("GlobalMaxPool", ["x"]), [Tensor.FromFloats("x", x, 1, 3, 2, 2)]);
+        var dx = s.Analytic()["x"];
+        var r = s.Projection;
+        Assert.Equal(new[] { 0f, r[0], 0f, 0f, r[1], 0f, 0f, 0f, 0f, 0f, 0f, r[2] }, dx);
     }
 
     /// <summary>Random values with no two equal within 2e-2 (so FD steps never swap a window's maximum).</summary>

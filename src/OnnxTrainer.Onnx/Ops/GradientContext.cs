@@ -1,13 +1,4 @@
-using OnnxTrainer.Onnx;
-
-namespace OnnxTrainer.Autodiff.Gradients;
-
-/// <summary>
-/// Computes the input gradients of one forward node: returns one gradient value name per input of
-/// <see cref="GradientContext.Node"/>, or null where the input gets none (not needed, or not differentiable).
-/// A returned gradient may have the shape of the node's output where the input was broadcast; the walk reduces it.
-/// </summary>
-public delegate IReadOnlyList<string?> GradientRule(GradientContext c);
+namespace OnnxTrainer.Onnx.Ops;
 
 /// <summary>
 /// What a <see cref="GradientRule"/> sees: the builder, the forward node, the gradients of its outputs (null where
@@ -15,7 +6,7 @@ public delegate IReadOnlyList<string?> GradientRule(GradientContext c);
 /// </summary>
 public sealed class GradientContext
 {
-    internal GradientContext(GraphBuilder b, Node node, IReadOnlyList<string?> outputGrads, IReadOnlyList<bool> needs)
+    public GradientContext(GraphBuilder b, Node node, IReadOnlyList<string?> outputGrads, IReadOnlyList<bool> needs)
     {
         B = b;
         Node = node;
@@ -128,7 +119,7 @@ public sealed class GradientContext
     public string CountOf(string value)
     {
         var t = B.TypeOf(value);
-        if (t.IsStatic) return Const(t.Dims.Aggregate(1L, (a, d) => a * d));
+        if (t.IsStatic) return Const(Shapes.Product(t.Dims));
         return AsFloat(Typed("Size", [value], TensorType.Int64()));
     }
 
