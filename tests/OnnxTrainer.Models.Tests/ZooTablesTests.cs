@@ -249,7 +249,7 @@ public class ZooTablesTests
         ], t);
         Assert.Equal(14_715_201, model.TotalParams);
         Assert.Equal(513, model.TrainableParamCount);
-        Assert.Equal(5 * 512 + 10, Zoo.Build("vgg16-base", new() { Head = "gap-dense", Classes = 10 }).Layer("dense_1").ParamCount);
+        Assert.Equal(512 * 10 + 10, Zoo.Build("vgg16-base", new() { Head = "gap-dense", Classes = 10 }).Layer("dense_1").ParamCount);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class ToolPackageTests
 
             var bad = ProcessRun.Of(Path.Combine(tools, "onnx-trainer"), ["summary", "vgg16-base", "--head", "dense999"], dir, TimeSpan.FromMinutes(2));
             Assert.Equal(2, bad.ExitCode);
-            Assert.Equal("error: Unknown head 'dense999'. Expected one of: dense256, dense256-dropout, conv32-dense256.\n", bad.Output);
+            Assert.Equal("error: Unknown head 'dense999'. Expected one of: dense256, dense256-dropout, gap-dense, conv32-dense256.\n", bad.Output);
         }
         finally
         {
