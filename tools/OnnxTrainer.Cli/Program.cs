@@ -49,7 +49,7 @@ public static class Program
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ModelException or CliException or ArgumentException or FormatException
+        catch (Exception e) when (e is ModelException or CliException or ArgumentException or FormatException or NotSupportedException
                                        or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
             return Fail(stderr, e.Message);

@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using System.Diagnostics;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
@@ -19,7 +20,7 @@ public sealed record StepTiming(string What, int Batch, int Repeats, double Medi
 /// <summary>Throughput of one model's train step (forward, loss, backward, update in one ONNX Runtime call) on random data.</summary>
 public static class TrainStepBenchmark
 {
-    public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+    public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string optimizer = "rmsprop")
     {
         var weights = Weights.Initialize(model, seed: 1);

@@ -1,16 +1,16 @@
+using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Export;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Jobs;
 
 /// <summary>model.evaluate for an exported model: mean crossentropy (Keras: from clipped probabilities) and accuracy on a test set.</summary>
 public static class EvaluateJob
 {
-    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu)
+    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, ExecutionDevice device = ExecutionDevice.Cpu)
     {
         var graph = OnnxModel.Load(modelPath);
         string Meta(string key) => graph.Metadata.TryGetValue(ExportInfo.Prefix + key, out var v)
@@ -22,7 +22,7 @@ public static class EvaluateJob
         var test = DataSpec.Parse(data).OpenTest(new SourceOptions { Input = ((int)inputDims[2], (int)inputDims[3], (int)inputDims[1]) }, TextWriter.Null);
         if (!inputDims[1..].SequenceEqual(test.ExampleShape))
             throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", inputDims[1..])}) inputs, but {data} images are ({string.Join(",", test.ExampleShape)}).");
-        using var options = Device.Options(device);
+        using var options = ExecutionDevices.CreateSessionOptions(device);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
         int per = (int)test.ExampleShape.Aggregate(1L, (a, d) => a * d);
         var input = new float[batchSize * per];

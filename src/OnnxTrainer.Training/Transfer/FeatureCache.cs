@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,7 +7,6 @@ using OnnxTrainer.Data;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Onnx.Formats;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Transfer;
 
@@ -54,7 +54,7 @@ public static class FeatureCache
     /// </summary>
     /// <param name="dataKey">What the data is (spec, split, classes), part of the cache key; the labels are hashed too.</param>
     public static FeatureSet Extract(Model baseModel, Weights weights, IExampleSource data, string dataKey, int batchSize,
-        string? cacheDir, TextWriter log, DeviceKind device = DeviceKind.Cpu, int threads = 0)
+        string? cacheDir, TextWriter log, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var labels = new int[data.Count];
@@ -96,10 +96,10 @@ public static class FeatureCache
     }
 
     private static void Run(Model baseModel, Weights weights, IExampleSource data, int batchSize, float[] features, int size,
-        DeviceKind device, int threads)
+        ExecutionDevice device, int threads)
     {
         var graph = ForwardGraph.Build(baseModel, weights, training: false).Graph;
-        using var options = Runtime.Device.Options(device, threads);
+        using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
         long per = data.ExampleShape.Aggregate(1L, (a, d) => a * d);
         var input = new float[batchSize * per];

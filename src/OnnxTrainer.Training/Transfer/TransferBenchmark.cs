@@ -1,9 +1,9 @@
+using OnnxTrainer.Runtime;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Bench;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Transfer;
 
@@ -16,7 +16,7 @@ public static class TransferBenchmark
 {
     public static readonly string[] Workloads = ["forward", "frozen", "fine-tune"];
 
-    public static StepTiming Run(string workload, long[] input, int batch, int repeats, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+    public static StepTiming Run(string workload, long[] input, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string trainableFrom = "block5_conv1")
     {
         var headed = Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = input, Classes = 1 });
@@ -31,10 +31,10 @@ public static class TransferBenchmark
     }
 
     /// <summary>Median time of the inference forward pass (what FeatureCache runs per batch).</summary>
-    public static StepTiming Forward(Model model, int batch, int repeats, DeviceKind device = DeviceKind.Cpu, int threads = 0, int warmup = 2)
+    public static StepTiming Forward(Model model, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0, int warmup = 2)
     {
         var graph = ForwardGraph.Build(model, Weights.Initialize(model, seed: 1), training: false).Graph;
-        using var options = Device.Options(device, threads);
+        using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
         var (h, w, c) = (model.InputShape[0], model.InputShape[1], model.InputShape[2]);
         var input = new float[batch * c * h * w];

@@ -1,0 +1,44 @@
+using OnnxTrainer.TestSupport;
+
+namespace OnnxTrainer.Cli.Tests;
+
+/// <summary>--device cuda on the CPU build: every command that runs ONNX Runtime answers with one error line, exit code 2, before any work.</summary>
+public class DeviceTests
+{
+    private const string CpuBuildLine = "error: --device cuda: this onnx-trainer is a CPU build (its ONNX Runtime has no CUDAExecutionProvider); " +
+                                        "build it with the GPU switch, tools/setup.sh --gpu (or dotnet build -p:OnnxTrainerGpu=true), or use --device cpu.\n";
+
+    public static TheoryData<string> Commands =>
+    [
+        "train mnist-convnet --data fashion-mnist --epochs 1 --out {dir}/run",
+        "evaluate {dir}/m.onnx --data fashion-mnist",
+        "predict {dir}/m.onnx {dir}/a.png",
+        "gradcam {dir}/m.onnx {dir}/a.png --out {dir}/cam.png",
+        "visualize activations {dir}/m.onnx {dir}/a.png --out {dir}/act",
+        "visualize filters {dir}/m.onnx --layer conv2d_1 --out {dir}/f.png",
+        "bench train-step mnist-convnet",
+        "bench transfer --workload forward",
+        "bench predict {dir}/m.onnx",
+        "bench gradcam {dir}/m.onnx",
+    ];
+
+    [CpuBuildTheory]
+    [MemberData(nameof(Commands))]
+    public void Cuda_in_the_cpu_build_is_one_error_line_saying_to_build_with_the_gpu_switch(string command)
+    {
+        using var t = new TempFolder();
+        foreach (string device in new[] { "cuda", "GPU" })
+        {
+            var r = CliRun.Of([.. command.Replace("{dir}", t.Path).Split(' '), "--device", device]);
+            Assert.Equal((2, "", CpuBuildLine), (r.ExitCode, r.Stdout, r.Stderr));
+        }
+        Assert.Empty(t.Contents());
+    }
+
+    [Fact]
+    public void An_unknown_device_is_refused_with_the_choices()
+    {
+        var r = CliRun.Of("bench", "train-step", "mnist-convnet", "--device", "tpu");
+        Assert.Equal((2, "", "error: --device must be cpu or cuda, got 'tpu'.\n"), (r.ExitCode, r.Stdout, r.Stderr));
+    }
+}
