@@ -54,8 +54,9 @@ public static class ExecutionDevices
 
     /// <summary>
     /// Session options for <paramref name="device"/> after <see cref="EnsureAvailable"/>: every graph optimization,
-    /// sequential execution, <paramref name="intraOpThreads"/> threads inside an operator (0: one per core), errors-only
-    /// logging (models with Grad-CAM outputs have an input with a default value, which ONNX Runtime warns about).
+    /// sequential execution, <paramref name="intraOpThreads"/> threads inside an operator (0: one per core), CUDA in full
+    /// float32 (TF32 off, so results match the CPU within float rounding), and errors-only logging (models with Grad-CAM
+    /// outputs have an input with a default value, which ONNX Runtime warns about).
     /// </summary>
     /// <exception cref="NotSupportedException">The device cannot run here (see <see cref="EnsureAvailable"/>).</exception>
     public static SessionOptions CreateSessionOptions(ExecutionDevice device, int intraOpThreads = 0, int deviceId = 0)
@@ -72,7 +73,13 @@ public static class ExecutionDevices
         };
         try
         {
-            if (device == ExecutionDevice.Cuda) options.AppendExecutionProvider_CUDA(deviceId);
+            if (device == ExecutionDevice.Cuda)
+            {
+                // full float32 like the CPU (TF32 matmuls and convolutions round inputs to 10 mantissa bits)
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["use_tf32"] = "0" });
+                options.AppendExecutionProvider_CUDA(cuda);
+            }
         }
         catch (OnnxRuntimeException e)
         {

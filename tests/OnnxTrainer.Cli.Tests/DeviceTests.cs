@@ -20,6 +20,7 @@ public class DeviceTests
         "bench transfer --workload forward",
         "bench predict {dir}/m.onnx",
         "bench gradcam {dir}/m.onnx",
+        "gpu-check",
     ];
 
     [CpuBuildTheory]
@@ -40,5 +41,20 @@ public class DeviceTests
     {
         var r = CliRun.Of("bench", "train-step", "mnist-convnet", "--device", "tpu");
         Assert.Equal((2, "", "error: --device must be cpu or cuda, got 'tpu'.\n"), (r.ExitCode, r.Stdout, r.Stderr));
+    }
+
+    [Fact]
+    public void Gpu_check_of_the_cpu_against_itself_prints_one_pass_line_per_check()
+    {
+        var r = CliRun.Of("gpu-check", "--device", "cpu", "--size", "32", "--models", "mnist-convnet", "--repeats", "0");
+        Assert.Equal((0, ""), (r.ExitCode, r.Stderr));
+        var lines = r.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal([
+            "PASS forward mnist-convnet 28x28x1 batch 2, cpu against cpu: relative difference 0.00e+00, below 1e-04",
+            "PASS train step mnist-convnet batch 16, cpu against cpu: relative difference 0.00e+00 (largest of 11 tensors, in loss), below 1e-03",
+            "PASS train step vgg16-base+dense256 (frozen base) batch 4, cpu against cpu: relative difference 0.00e+00 (largest of 5 tensors, in loss), below 1e-03",
+            "PASS grad-cam vgg16-base+dense256 32x32 on block5_conv3, cpu against cpu: relative difference 0.00e+00 (largest of 4 tensors, in prediction), below 1e-04",
+        ], lines[..^1]);
+        Assert.Matches(@"^gpu-check: 4 passed, 0 failed in \d+ s$", lines[^1]);
     }
 }

@@ -37,6 +37,7 @@ public static class Program
         TransferDemoCommand.Create(),
         DataCommand.Create(),
         AugmentPreviewCommand.Create(),
+        GpuCheckCommand.Create(),
     };
 
     /// <summary>Runs a command line with the given writers (Main uses the console; tests use string writers).</summary>

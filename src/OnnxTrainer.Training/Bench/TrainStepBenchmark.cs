@@ -23,20 +23,7 @@ public static class TrainStepBenchmark
     public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string optimizer = "rmsprop")
     {
-        var weights = Weights.Initialize(model, seed: 1);
-        var loss = Targets.DefaultLoss(model);
-        var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
-        var eval = EvalStepGraph.Build(model, weights, loss);
-        using var session = new StepSession(step, eval, step.InitialCarried(weights), batch, device, threads);
-        var rng = new SeededRandom(7);
-        for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
-        if (session.TargetFloats is { } t)
-        {
-            int k = session.TargetWidth;
-            for (int i = 0; i < batch; i++) t[i * k + (k == 1 ? 0 : rng.NextInt(k))] = k == 1 ? rng.NextInt(2) : 1f;
-        }
-        foreach (var mask in session.Masks)
-            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
+        using var session = Open(model, batch, device, threads, optimizer);
         for (int i = 0; i < warmup; i++) session.Train(batch, 1e-4f, i + 1);
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
@@ -47,5 +34,28 @@ public static class TrainStepBenchmark
         }
         Array.Sort(times);
         return new StepTiming($"train-step {model.Name}", batch, repeats, times[repeats / 2], times[0]);
+    }
+
+    /// <summary>
+    /// A step session of <paramref name="model"/> (weights seeded 1) with a seeded random batch of <paramref name="batch"/>
+    /// examples filled in: inputs in [0, 1), one-hot or binary targets, inverted-dropout masks of rate 0.5.
+    /// </summary>
+    public static StepSession Open(Model model, int batch, ExecutionDevice device, int threads = 0, string optimizer = "rmsprop")
+    {
+        var weights = Weights.Initialize(model, seed: 1);
+        var loss = Targets.DefaultLoss(model);
+        var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
+        var eval = EvalStepGraph.Build(model, weights, loss);
+        var session = new StepSession(step, eval, step.InitialCarried(weights), batch, device, threads);
+        var rng = new SeededRandom(7);
+        for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
+        if (session.TargetFloats is { } t)
+        {
+            int k = session.TargetWidth;
+            for (int i = 0; i < batch; i++) t[i * k + (k == 1 ? 0 : rng.NextInt(k))] = k == 1 ? rng.NextInt(2) : 1f;
+        }
+        foreach (var mask in session.Masks)
+            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
+        return session;
     }
 }
