@@ -3,6 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
+bash tools/get-resnet18.sh >/dev/null || echo "test: ResNet18 could not be restored; the tests that need it will skip" >&2
 log=$(mktemp)
 switch=() # tools/setup.sh --gpu: the tests run on the GPU build too
 [ -f .onnx-trainer-gpu ] && switch=(-p:OnnxTrainerGpu=true)

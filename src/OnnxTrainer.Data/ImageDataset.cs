@@ -148,35 +148,20 @@ public sealed class ImageDataset
     /// </summary>
     public void FillTargets(ReadOnlySpan<int> indices, Span<float> targets, TargetEncoding encoding)
     {
-        switch (encoding)
+        if (encoding == TargetEncoding.Sparse)
+            throw new ArgumentException("Sparse targets are int64: use FillLabels(indices, Span<long>).", nameof(encoding));
+        if (encoding == TargetEncoding.Binary && ClassCount != 2)
+            throw new InvalidOperationException(
+                $"Binary targets need exactly two classes; this dataset has {ClassCount} ({string.Join(", ", _classNames)}). Use OneHot or Sparse, or SelectClasses first.");
+        int width = TargetEncoder.Width(encoding, ClassCount);
+        if (targets.Length != (long)indices.Length * width)
+            throw new ArgumentException(encoding == TargetEncoding.OneHot
+                ? $"The one-hot buffer holds {targets.Length} floats; {indices.Length} examples of {width} classes need {(long)indices.Length * width}."
+                : $"The binary target buffer holds {targets.Length} floats; {indices.Length} examples need {indices.Length}.", nameof(targets));
+        for (int n = 0; n < indices.Length; n++)
         {
-            case TargetEncoding.OneHot:
-                int k = ClassCount;
-                if (targets.Length != (long)indices.Length * k)
-                    throw new ArgumentException($"The one-hot buffer holds {targets.Length} floats; {indices.Length} examples of {k} classes need {(long)indices.Length * k}.", nameof(targets));
-                targets.Clear();
-                for (int n = 0; n < indices.Length; n++)
-                {
-                    CheckIndex(indices[n]);
-                    targets[n * k + _labels[indices[n]]] = 1f;
-                }
-                break;
-            case TargetEncoding.Binary:
-                if (ClassCount != 2)
-                    throw new InvalidOperationException(
-                        $"Binary targets need exactly two classes; this dataset has {ClassCount} ({string.Join(", ", _classNames)}). Use OneHot or Sparse, or SelectClasses first.");
-                if (targets.Length != indices.Length)
-                    throw new ArgumentException($"The binary target buffer holds {targets.Length} floats; {indices.Length} examples need {indices.Length}.", nameof(targets));
-                for (int n = 0; n < indices.Length; n++)
-                {
-                    CheckIndex(indices[n]);
-                    targets[n] = _labels[indices[n]];
-                }
-                break;
-            case TargetEncoding.Sparse:
-                throw new ArgumentException("Sparse targets are int64: use FillLabels(indices, Span<long>).", nameof(encoding));
-            default:
-                throw new ArgumentOutOfRangeException(nameof(encoding), encoding, null);
+            CheckIndex(indices[n]);
+            TargetEncoder.Encode(_labels[indices[n]], encoding, ClassCount, targets.Slice(n * width, width));
         }
     }
 

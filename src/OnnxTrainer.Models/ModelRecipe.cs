@@ -18,6 +18,9 @@ public sealed record ModelRecipe
     /// <summary>rescale (default), caffe, torch or none.</summary>
     public string? Preprocessing { get; init; }
 
+    /// <summary>--bn-mode: frozen or train (null: train from scratch, frozen when fine-tuning pretrained weights).</summary>
+    public string? BatchNorm { get; init; }
+
     public Model Build()
     {
         if (FreezeBase && TrainableFrom is not null)

@@ -67,6 +67,10 @@ public sealed class GraphBuilder
     public string Ints(params long[] values) =>
         SharedConst($"const/i64[{string.Join(",", values)}]", () => Tensor.FromInt64s("", values, values.Length));
 
+    /// <summary>A float vector constant, shared by every use of the same values (OneHot's off/on values).</summary>
+    public string ConstFloats(params float[] values) =>
+        SharedConst($"const/f32[{string.Join(",", values.Select(Fmt))}]", () => Tensor.FromFloats("", values, values.Length));
+
     /// <summary>An int64 scalar constant.</summary>
     public string Int(long value) =>
         SharedConst($"const/i64:{value}", () => Tensor.FromInt64s("", [value]));

@@ -1,9 +1,12 @@
 using Google.Protobuf;
-using OnnxTrainer.Onnx.Proto;
+using Onnx;
 
 namespace OnnxTrainer.Onnx;
 
-/// <summary>Converts between <see cref="Graph"/> and the ONNX ModelProto bytes ONNX Runtime loads.</summary>
+/// <summary>
+/// Converts between <see cref="Graph"/> and the ONNX ModelProto bytes ONNX Runtime loads. The messages are OnnxSharp's
+/// (the complete ONNX definition, IR 3 to 10).
+/// </summary>
 public static class OnnxModel
 {
     /// <summary>Opset 18: every Reduce* op takes its axes as an input.</summary>
@@ -37,12 +40,15 @@ public static class OnnxModel
         }
     }
 
-    public static Graph Load(string path)
+    public static Graph Load(string path) => FromProto(ReadProto(path), Path.GetDirectoryName(Path.GetFullPath(path)));
+
+    /// <summary>Parses a file's ModelProto; a file that is not one is an <see cref="InvalidDataException"/> naming it.</summary>
+    public static ModelProto ReadProto(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
         try
         {
-            return FromBytes(File.ReadAllBytes(path));
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -76,7 +82,13 @@ public static class OnnxModel
 
     public static Graph FromBytes(byte[] bytes) => FromProto(ModelProto.Parser.ParseFrom(bytes));
 
-    public static Graph FromProto(ModelProto model)
+    /// <summary>
+    /// The graph of a ModelProto. A graph input that also has an initializer is, before IR version 4, a weight (IR 3
+    /// lists every initializer among the inputs): it becomes an initializer only. From IR 4 on it is an input with a
+    /// default value and stays both an input and an initializer. Initializers kept in external data files are read
+    /// from <paramref name="baseDirectory"/> (the model file's folder).
+    /// </summary>
+    public static Graph FromProto(ModelProto model, string? baseDirectory = null)
     {
         var g = model.Graph ?? throw new InvalidDataException("ONNX model has no graph.");
         var graph = new Graph { Name = g.Name };
@@ -84,16 +96,18 @@ public static class OnnxModel
         foreach (var kv in model.MetadataProps) graph.Metadata[kv.Key] = kv.Value;
         foreach (var t in g.Initializer)
         {
-            var tensor = TensorFromProto(t);
+            var tensor = TensorFromProto(t, baseDirectory);
             graph.Initializers.Add(tensor);
             graph.Types[tensor.Name] = tensor.Type;
         }
+        bool inputsHaveDefaults = model.IrVersion >= 4;
         foreach (var v in g.Input)
         {
-            if (graph.Types.ContainsKey(v.Name)) continue;
+            bool initialized = graph.Types.ContainsKey(v.Name);
+            if (initialized && !inputsHaveDefaults) continue;
             var info = ValueInfoFromProto(v);
             graph.Inputs.Add(info);
-            graph.Types[info.Name] = info.Type;
+            if (!initialized) graph.Types[info.Name] = info.Type;
         }
         foreach (var v in g.ValueInfo) graph.Types[v.Name] = ValueInfoFromProto(v).Type;
         foreach (var v in g.Output)
@@ -142,10 +156,14 @@ public static class OnnxModel
         return p;
     }
 
-    public static Tensor TensorFromProto(TensorProto p)
+    public static Tensor TensorFromProto(TensorProto p) => TensorFromProto(p, null);
+
+    private static Tensor TensorFromProto(TensorProto p, string? baseDirectory)
     {
         var elem = (ElementType)p.DataType;
         var dims = p.Dims.ToArray();
+        if (p.DataLocation == TensorProto.Types.DataLocation.External)
+            return Tensor.FromRawBytes(p.Name, elem, dims, ExternalData.Read(p, baseDirectory));
         if (!p.RawData.IsEmpty) return Tensor.FromRawBytes(p.Name, elem, dims, p.RawData.Span);
         Array data = elem switch
         {

@@ -7,7 +7,7 @@ public sealed class Tensor
 {
     public Tensor(string name, ElementType elem, long[] dims, Array data)
     {
-        long count = dims.Aggregate(1L, (a, d) => a * d);
+        long count = Shapes.Product(dims);
         if (dims.Any(d => d < 0))
             throw new ArgumentException($"Tensor '{name}': dims must be static, got [{string.Join(",", dims)}].", nameof(dims));
         if (data.Length != count)

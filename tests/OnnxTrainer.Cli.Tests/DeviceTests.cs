@@ -52,7 +52,7 @@ public class DeviceTests
         Assert.Equal([
             "PASS forward mnist-convnet 28x28x1 batch 2, cpu against cpu: relative difference 0.00e+00, below 1e-04",
             "PASS train step mnist-convnet batch 16, cpu against cpu: relative difference 0.00e+00 (largest of 11 tensors, in loss), below 1e-03",
-            "PASS train step vgg16-base+dense256 (frozen base) batch 4, cpu against cpu: relative difference 0.00e+00 (largest of 5 tensors, in loss), below 1e-03",
+            "PASS train step vgg16-base+dense256 (freeze-base) batch 4, cpu against cpu: relative difference 0.00e+00 (largest of 5 tensors, in loss), below 1e-03",
             "PASS grad-cam vgg16-base+dense256 32x32 on block5_conv3, cpu against cpu: relative difference 0.00e+00 (largest of 4 tensors, in prediction), below 1e-04",
         ], lines[..^1]);
         Assert.Matches(@"^gpu-check: 4 passed, 0 failed in \d+ s$", lines[^1]);

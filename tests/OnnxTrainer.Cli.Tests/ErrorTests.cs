@@ -39,6 +39,11 @@ public class ErrorTests
         { ["export", "mnist-convnet", "--out", "{dir}/missing/m.onnx"], ["--out", "{dir}/missing", "does not exist"] },
         { ["export", "mnist-convnet", "--out", "{dir}/folder"], ["--out", "'{dir}/folder' is a folder"] },
         { ["export", "mnist-convnet", "--out", "{dir}/blocked.onnx"], ["--out expects a writable file", "{dir}/blocked.onnx"] },
+        { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-factor", "0.9", "--out", "{dir}/run"], ["--smooth-factor", "needs --smooth-curves"] },
+        { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "--smooth-factor", "1", "--out", "{dir}/run"], ["--smooth-factor expects a number in [0, 1)", "'1'"] },
+        { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "--smooth-factor", "-0.2", "--out", "{dir}/run"], ["--smooth-factor", "'-0.2'"] },
+        { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "false", "--smooth-factor", "0.5", "--out", "{dir}/run"], ["needs --smooth-curves"] },
+        { ["transfer-demo", "--smooth-factor", "0.5", "--out", "{dir}/demo"], ["--smooth-factor", "needs --smooth-curves"] },
     };
 
     [Theory]

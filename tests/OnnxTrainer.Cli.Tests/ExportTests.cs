@@ -47,7 +47,8 @@ public class ExportTests
             "--freeze-base", "--out", dir["head.onnx"]).Succeeded();
         Assert.Contains("vgg16-base+dense256-dropout, 14,847,044 parameters, input (48, 48, 3) as NCHW, seed 1, Grad-CAM on block5_conv3.", run.Stdout);
         var g = OnnxModel.Load(dir["head.onnx"]);
-        Assert.Equal(["input"], g.Inputs.Select(i => i.Name)); // no dropout mask at inference
+        // No dropout mask at inference; explain_class is an input with a default (IR 4+), and Load keeps it one.
+        Assert.Equal(["input", "explain_class"], g.Inputs.Select(i => i.Name));
         Assert.Equal(new long[] { TensorType.Batch, 3, 48, 48 }, g.Inputs[0].Type.Dims);
         Assert.Equal(new long[] { TensorType.Batch, 4 }, g.Outputs[0].Type.Dims);
         Assert.Equal("48,48,3", g.Metadata["onnx_trainer.input_shape"]);
@@ -101,9 +102,17 @@ public class ExportTests
                 ["onnx_trainer.model"] = "santa-convnet",
                 ["onnx_trainer.output_activation"] = "sigmoid",
                 ["onnx_trainer.output_name"] = "output",
+                ["onnx_trainer.preprocessed"] = "preprocess/out",
                 ["onnx_trainer.preprocessing"] = "rescale",
             },
-            g.Metadata);
+            g.Metadata.Where(m => m.Key != "onnx_trainer.layers").ToDictionary());
+        // The layers by name, so a loaded export is addressed as the zoo model was.
+        var layers = System.Text.Json.JsonSerializer.Deserialize<List<OnnxTrainer.Models.Networks.NamedLayer>>(g.Metadata["onnx_trainer.layers"])!;
+        Assert.Equal(["conv2d_1", "maxpooling2d_1", "conv2d_2", "maxpooling2d_2", "conv2d_3", "maxpooling2d_3", "flatten_1", "dense_1", "dense_2"],
+            layers.Select(l => l.Name));
+        Assert.Equal(("conv2d_3", "Conv2D", "conv2d_3/conv", "maxpooling2d_2/out", "conv2d_3/out", "relu"),
+            (layers[4].Name, layers[4].Kind, layers[4].FirstNode, layers[4].Input, layers[4].Output, layers[4].Activation));
+        Assert.Equal(["conv2d_3/W", "conv2d_3/B"], layers[4].Params);
         Assert.Equal(["output", "explain/activations", "explain/gradients", "explain/heatmap", "explain/class"], g.Outputs.Select(o => o.Name));
         Assert.Equal("f32[N,64,4,4]", g.Outputs[1].Type.ToString());
 

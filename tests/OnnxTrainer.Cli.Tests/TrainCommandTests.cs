@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using OnnxTrainer.Cli.Commands;
 using OnnxTrainer.Data;
+using OnnxTrainer.Training.Fitting;
+using OnnxTrainer.Training.Reports;
 
 namespace OnnxTrainer.Cli.Tests;
 
@@ -78,5 +81,44 @@ public class TrainCommandTests
         Assert.Contains(value, r.Stderr);
         Assert.Contains(expected, r.Stderr);
         Assert.False(Directory.Exists(t["run"]) && Directory.EnumerateFileSystemEntries(t["run"]).Any(), "nothing may be written");
+    }
+
+    [Fact]
+    public void Smooth_curves_draws_the_runs_history_smoothed_with_the_given_factor()
+    {
+        using var t = new TempFolder();
+        string data = BandedDigits.Write(t);
+        CliRun.Of("train", "mnist-convnet", "--data", data, "--epochs", "3", "--batch-size", "100", "--steps-per-epoch", "2", "--validation-split", "0.2",
+            "--smooth-curves", "--smooth-factor", "0.5", "--out", t["run"]).Succeeded();
+        var history = History.FromJson(File.ReadAllText(Path.Combine(t["run"], "history.json")));
+        Curves.Save(history, t["smoothed.png"], "mnist-convnet", 0.5);
+        Curves.Save(history, t["raw.png"], "mnist-convnet");
+        byte[] written = File.ReadAllBytes(Path.Combine(t["run"], "curves.png"));
+        Assert.Equal(File.ReadAllBytes(t["smoothed.png"]), written);
+        Assert.NotEqual(File.ReadAllBytes(t["raw.png"]), written);
+    }
+
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "--smooth-curves" }, 0.8)]
+    [InlineData(new[] { "--smooth-curves", "--smooth-factor", "0.6" }, 0.6)]
+    [InlineData(new[] { "--smooth-factor", "0", "--smooth-curves" }, 0.0)]
+    public void Smooth_curves_is_off_by_default_and_listing_5_24s_0_8_when_given_alone(string[] args, double? expected)
+    {
+        var command = new System.CommandLine.RootCommand();
+        var smoothing = new SmoothingOptions();
+        smoothing.AddTo(command);
+        var parse = command.Parse(args);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(expected, smoothing.Value(parse));
+    }
+
+    [Fact]
+    public void Smooth_curves_is_a_flag_that_leaves_a_following_model_argument_alone()
+    {
+        var parse = OnnxTrainer.Cli.Commands.TrainCommand.Create().Parse(["--smooth-curves", "mnist-convnet", "--data", "fashion-mnist", "--out", "run"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal("mnist-convnet", parse.GetValue<string>("MODEL"));
+        Assert.True(parse.GetValue<bool>("--smooth-curves"));
     }
 }

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -27,7 +28,7 @@ public sealed class ServiceTests : IAsyncLifetime
     {
         var model = Zoo.Build("santa-convnet", new ZooOptions { InputShape = [32, 32, 3], Classes = 3 });
         _modelPath = Path.Combine(_dir, "model.onnx");
-        Exporter.Save(model, Weights.Initialize(model, 7), ExportInfo.For(model, ["cat", "dog", "bird"], "santa-convnet"), _modelPath);
+        Exporter.Save(ZooNetwork.Initialize(model, 7, "santa-convnet") with { ClassNames = ["cat", "dog", "bird"] }, _modelPath);
         _reference = ImageModel.Load(_modelPath, new ImageModelOptions { IntraOpThreads = 1 }); // as the service runs it: bit-identical results
         _images = Enumerable.Range(0, 4).Select(i => Encode(Picture(40 + 8 * i, 36, i), i % 2 == 0 ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg)).ToArray();
         _app = ServiceApp.Build(new ServiceOptions { ModelPath = _modelPath, Port = 0, MaxUploadBytes = MaxUpload, MaxImagePixels = 100_000, IntraOpThreads = 1, Logging = false });

@@ -22,7 +22,7 @@ public class LayerReferenceTests
             weights.Set(Tensor.FromFloats(p.Name, Numeric.Random((int)p.Count, seed * 100 + ++k), p.Dims));
         var fwd = ForwardGraph.Build(model, weights, training: false);
         long[] nchw = kerasInput.Length == 3 ? [Batch, kerasInput[2], kerasInput[0], kerasInput[1]] : [Batch, kerasInput[0], 1, 1];
-        var x = Numeric.Random((int)nchw.Aggregate(1L, (a, d) => a * d), seed, low, high);
+        var x = Numeric.Random((int)Shapes.Product(nchw), seed, low, high);
         var y = OrtRunner.RunOnce(fwd.Graph, Tensor.FromFloats(ForwardGraph.InputName, x, nchw))[ForwardGraph.OutputName];
         return (x, weights, y);
     }

@@ -1,5 +1,5 @@
 using OnnxTrainer.Onnx;
-using OnnxTrainer.Onnx.Proto;
+using Onnx;
 
 namespace OnnxTrainer.Models.Tests;
 

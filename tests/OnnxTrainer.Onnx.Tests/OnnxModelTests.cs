@@ -1,4 +1,4 @@
-using OnnxTrainer.Onnx.Proto;
+using Onnx;
 using OnnxTrainer.TestSupport;
 
 namespace OnnxTrainer.Onnx.Tests;
@@ -148,5 +148,28 @@ public class OnnxModelTests
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>
+    /// A graph input that also has an initializer: a weight before IR 4 (IR 3 lists every weight among the inputs), an
+    /// input with a default value from IR 4 on (kept as both, so the saved file keeps its meaning).
+    /// </summary>
+    [Fact]
+    public void Inputs_with_initializers_are_weights_before_ir4_and_inputs_with_defaults_after()
+    {
+        Import.OldModel Model(long ir) => new Import.OldModel(ir, opset: 13).Input("x", 1, 2).Weight("b", [1, 2], 1, listAsInput: true)
+            .Node("Add", "add", ["x", "b"], ["y"]).Output("y", 1, 2);
+        var ir3 = OnnxModel.FromBytes(Model(3).Bytes);
+        Assert.Equal(["x"], ir3.Inputs.Select(v => v.Name));
+        Assert.Equal(["b"], ir3.Initializers.Select(t => t.Name));
+        var ir8 = OnnxModel.FromBytes(Model(8).Bytes);
+        Assert.Equal(["x", "b"], ir8.Inputs.Select(v => v.Name));
+        Assert.Equal(["b"], ir8.Initializers.Select(t => t.Name));
+        var saved = OnnxModel.ToBytes(ir8);
+        Assert.Equal(saved, OnnxModel.ToBytes(OnnxModel.FromBytes(saved)));
+        // ONNX Runtime uses the default when only x is fed.
+        var b = ir8.FindInitializer("b")!.Floats;
+        var y = Import.OldModel.Run(saved, "x", [1f, 2f], [1, 2])["y"].Data;
+        Assert.Equal([1f + b[0], 2f + b[1]], y);
     }
 }

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Models;
 using OnnxTrainer.Models.Layers;
 using OnnxTrainer.Onnx;
@@ -39,10 +40,11 @@ public static class Fixtures
 
     public static string Export(Model model, IReadOnlyList<string>? classes, string file, bool explain = true, string? zooName = null, long seed = 3)
     {
-        var info = ExportInfo.For(model, classes, zooName ?? "small");
-        if (!explain) info = info.WithGradCamLayer(model, null);
+        var network = ZooNetwork.Initialize(model, seed, zooName ?? "small") with { ClassNames = classes ?? [] };
+        var info = ExportInfo.For(network);
+        if (!explain) info = info.WithGradCamLayer(network, null);
         string path = Path.Combine(Folder, file);
-        Exporter.Save(model, Weights.Initialize(model, seed), info, path);
+        Exporter.Save(network, info, path);
         return path;
     }
 

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Data;
@@ -27,7 +28,7 @@ public class CallbackTests
 
     private static History Fit(FitOptions options, TextWriter? log = null)
     {
-        using var t = new Trainer(Tiny, Weights.Initialize(Tiny, 1), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, log ?? TextWriter.Null);
+        using var t = new Trainer(ZooNetwork.Build(Tiny, Weights.Initialize(Tiny, 1)), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, log ?? TextWriter.Null);
         return t.Fit(Data(), Data());
     }
 

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Models;
@@ -17,7 +18,7 @@ public class CudaTests
         Weights Run(ExecutionDevice device)
         {
             var options = new FitOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3, Device = device };
-            using var t = new Trainer(model, Weights.Initialize(model, 1), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
+            using var t = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
             t.Fit(data, null);
             return t.CurrentWeights();
         }
@@ -33,7 +34,7 @@ public class CudaTests
         var model = Zoo.Build("mnist-convnet", new ZooOptions());
         var options = new FitOptions { Epochs = 1, BatchSize = 8, Device = ExecutionDevice.Cuda };
         var e = Assert.Throws<NotSupportedException>(() =>
-            new Trainer(model, Weights.Initialize(model, 1), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null));
+            new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null));
         Assert.Equal("CUDA was asked for, but this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider): " +
                      "the application references the CPU package Microsoft.ML.OnnxRuntime; reference Microsoft.ML.OnnxRuntime.Gpu.Linux instead.", e.Message);
     }

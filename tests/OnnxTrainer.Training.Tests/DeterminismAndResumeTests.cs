@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Models;
@@ -13,7 +14,7 @@ public class DeterminismAndResumeTests
     private static readonly ModelRecipe Recipe = new() { Model = "mnist-convnet", Head = "dense256-dropout", Classes = 10 };
 
     private static Trainer NewTrainer(Model model, FitOptions options) =>
-        new(model, Weights.Initialize(model, options.Seed), LossKind.CategoricalCrossentropy, Optimizer.Create("adam"), options, TextWriter.Null);
+        new(ZooNetwork.Build(model, Weights.Initialize(model, options.Seed)), LossKind.CategoricalCrossentropy, Optimizer.Create("adam"), options, TextWriter.Null);
 
     private static FitOptions Options(int epochs, string? checkpoint = null) =>
         new() { Epochs = epochs, BatchSize = 50, LearningRate = 1e-3, Seed = 11, CheckpointPath = checkpoint };

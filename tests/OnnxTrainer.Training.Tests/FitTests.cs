@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Models;
@@ -10,7 +11,7 @@ public class FitTests
     private static Trainer MnistTrainer(FitOptions options, string optimizer = "rmsprop", string? head = null, int classes = 10)
     {
         var model = Zoo.Build("mnist-convnet", new ZooOptions { Head = head, Classes = head is null ? null : classes });
-        return new Trainer(model, Weights.Initialize(model, options.Seed), LossKind.CategoricalCrossentropy,
+        return new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, options.Seed)), LossKind.CategoricalCrossentropy,
             Optimizer.Create(optimizer), options, TextWriter.Null);
     }
 

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Data;
@@ -48,7 +49,7 @@ public class StepCorrectnessTests
         var data = TinyData(8, 1);
         const float lr = 0.5f;
         var options = new FitOptions { Epochs = 1, BatchSize = 8, LearningRate = lr, Shuffle = false };
-        using var trainer = new Trainer(model, weights, LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, TextWriter.Null);
+        using var trainer = new Trainer(ZooNetwork.Build(model, weights), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, TextWriter.Null);
         trainer.Fit(new DatasetSource(data), null);
         var after = trainer.CurrentWeights();
 
@@ -93,9 +94,9 @@ public class StepCorrectnessTests
         var model = Tiny(dropout: true);
         var data = TinyData(40, 2);
         var options = new FitOptions { Epochs = 2, BatchSize = 10, LearningRate = 1e-2 };
-        using var trainer = new Trainer(model, Weights.Initialize(model, 1), LossKind.BinaryCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
+        using var trainer = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.BinaryCrossentropy, Optimizer.Create("rmsprop"), options, TextWriter.Null);
         trainer.Fit(new DatasetSource(data), null);
-        var exported = Exporter.Build(model, trainer.CurrentWeights(), ExportInfo.For(model, data.ClassNames));
+        var exported = Exporter.Build(trainer.Network with { ClassNames = data.ClassNames });
         Assert.DoesNotContain(exported.Nodes, n => n.OpType == "Mul" && n.Inputs.Any(i => i.EndsWith("/mask", StringComparison.Ordinal)));
         Assert.Equal("[\"a\",\"b\"]", exported.Metadata["onnx_trainer.class_names"]);
         Assert.Equal("sigmoid", exported.Metadata["onnx_trainer.output_activation"]);
@@ -120,12 +121,12 @@ public class StepCorrectnessTests
         string dir = TrainingFixtures.TempDir();
         string path = Path.Combine(dir, "ckpt.safetensors");
         var options = new FitOptions { Epochs = 1, BatchSize = 10, LearningRate = 1e-3, CheckpointPath = path };
-        using (var t = new Trainer(model, Weights.Initialize(model, 1), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, TextWriter.Null))
+        using (var t = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), options, TextWriter.Null))
             t.Fit(new DatasetSource(data), null);
         byte[] good = File.ReadAllBytes(path);
 
         var huge = options with { Epochs = 3, LearningRate = 1e30 };
-        using var diverging = new Trainer(model, Weights.Initialize(model, 1), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), huge, TextWriter.Null);
+        using var diverging = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"), huge, TextWriter.Null);
         diverging.Restore(Checkpoints.Checkpoint.Load(path));
         var e = Assert.Throws<TrainingDivergedException>(() => diverging.Fit(new DatasetSource(data), null));
         Assert.Matches(@"at epoch 2, step \d+", e.Message);
@@ -138,10 +139,10 @@ public class StepCorrectnessTests
     {
         var model = Tiny();
         var threeClasses = new ImageDataset(new byte[3 * 36], 1, 6, 6, [0, 1, 2], ["a", "b", "c"]);
-        using var trainer = new Trainer(model, Weights.Initialize(model, 1), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"),
+        using var trainer = new Trainer(ZooNetwork.Build(model, Weights.Initialize(model, 1)), LossKind.BinaryCrossentropy, Optimizer.Create("sgd"),
             new FitOptions { Epochs = 1, BatchSize = 3 }, TextWriter.Null);
         var e = Assert.Throws<ArgumentException>(() => trainer.Fit(new DatasetSource(threeClasses), null));
-        Assert.Contains("Label 2 of example 2 is out of range", e.Message);
+        Assert.Contains("Example 2 of model 'tiny': Label 2 is out of range", e.Message);
 
         var wrongShape = new ImageDataset(new byte[2 * 64], 1, 8, 8, [0, 1], ["a", "b"]);
         e = Assert.Throws<ArgumentException>(() => trainer.Fit(new DatasetSource(wrongShape), null));

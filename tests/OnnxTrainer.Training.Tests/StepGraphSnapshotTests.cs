@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Models;
@@ -15,19 +16,18 @@ public class StepGraphSnapshotTests
     [MemberData(nameof(Models))]
     public void Train_and_eval_step_graphs_match_their_snapshots(string name)
     {
-        var model = Zoo.Build(name, new ZooOptions());
-        var weights = Weights.Initialize(model, 1);
+        var model = ZooNetwork.Initialize(Zoo.Build(name, new ZooOptions()), 1);
         var loss = Targets.DefaultLoss(model);
-        var train = TrainStepGraph.Build(model, weights, loss, Optimizer.Create("rmsprop"));
+        var train = TrainStepGraph.Build(model, loss, Optimizer.Create("rmsprop"));
         Approval.Verify($"onnx-graphs/steps/{name}.train-step.txt", GraphText.Render(train.Graph));
-        Approval.Verify($"onnx-graphs/steps/{name}.eval-step.txt", GraphText.Render(EvalStepGraph.Build(model, weights, loss).Graph));
+        Approval.Verify($"onnx-graphs/steps/{name}.eval-step.txt", GraphText.Render(EvalStepGraph.For(train).Graph));
     }
 
     [Fact]
     public void Train_step_feeds_parameters_and_slots_and_returns_their_next_values()
     {
-        var model = Zoo.Build("mnist-convnet", new ZooOptions());
-        var step = TrainStepGraph.Build(model, Weights.Initialize(model, 1), Autodiff.Losses.LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"));
+        var model = ZooNetwork.Initialize(Zoo.Build("mnist-convnet", new ZooOptions()), 1);
+        var step = TrainStepGraph.Build(model, Autodiff.Losses.LossKind.CategoricalCrossentropy, Optimizer.Create("rmsprop"));
         var inputs = step.Graph.Inputs.Select(v => v.Name).ToHashSet();
         var outputs = step.Graph.Outputs.Select(v => v.Name).ToList();
         Assert.Equal(["loss", "acc"], outputs.Take(2));

@@ -32,7 +32,10 @@ public static class ExplainOutputs
     /// classifier, such as "block5_conv3/out") to <paramref name="graph"/>, whose output <paramref name="output"/> must
     /// be the probabilities of a softmax or sigmoid classifier.
     /// </summary>
-    public static void Apply(Graph graph, string activations, string output = "output")
+    public static PassResult Apply(Graph graph, string activations, string output = "output") =>
+        PassResult.Of(nameof(ExplainOutputs), graph, () => Add(graph, activations, output));
+
+    private static IReadOnlyDictionary<string, string> Add(Graph graph, string activations, string output)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var (logits, sigmoid) = FindLogits(graph, output);
@@ -57,7 +60,7 @@ public static class ExplainOutputs
             // sum over the batch of each example's score: examples are independent, so d/dA[n] is example n's own gradient
             string perExample = sigmoid
                 ? b.Op("Mul", [logitRow, b.Op("Sub", [b.Op("Mul", [b.Op("Cast", [chosen], null, A("to", (long)ElementType.Float)), b.Const(2f)]), b.Const(1f)])]) // y = (2c - 1) * logit
-                : b.Op("Mul", [logits, b.Op("OneHot", [chosen, b.Ints(b.DimsOf(logits)[1]), b.Floats(b.Prefixed("off_on"), [0f, 1f], 2)])]); // y = logits . onehot(c)
+                : b.Op("Mul", [logits, b.Op("OneHot", [chosen, b.Ints(b.DimsOf(logits)[1]), b.ConstFloats(0f, 1f)])]); // y = logits . onehot(c)
             score = b.Op("ReduceSum", [perExample], "explain/score", A("keepdims", 0L));
         }
         string grad = GradientPass.Build(b, score, [activations])[activations];
@@ -76,7 +79,8 @@ public static class ExplainOutputs
         b.Output(Gradients);
         b.Output(Heatmap);
         b.Output(Class);
-        Prune.Apply(graph); // rules may emit input gradients nobody needs (the target layer's own ReLU)
+        // Rules may leave input gradients nobody needs (the target layer's own ReLU): Prune removes them.
+        return new Dictionary<string, string> { ["activations"] = activations, ["logits"] = logits, ["score"] = score, ["gradients"] = grad };
     }
 
     /// <summary>True when <paramref name="graph"/> already has the explain outputs.</summary>

@@ -1,36 +1,42 @@
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Passes;
-using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
+using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Autodiff.Steps;
 
 /// <summary>
-/// The evaluation step: forward in inference form (no dropout, batch norm with moving statistics), loss and metric.
+/// The evaluation step: the network's inference form (no dropout, batch norm with moving statistics), loss and metric.
 /// Inputs: "input", "target" and the same trainable parameters and states as the train step (so the trainer feeds
 /// the values it already holds); outputs: "loss", "acc" and "output" (probabilities).
 /// </summary>
-public sealed record EvalStepGraph(OnnxTrainer.Onnx.Graph Graph, IReadOnlyList<string> CarriedInputs)
+public sealed record EvalStepGraph(Graph Graph, IReadOnlyList<string> CarriedInputs)
 {
-    public static EvalStepGraph Build(Model model, Weights weights, LossKind loss)
+    /// <summary>The eval step; <paramref name="carried"/> are the parameters and states a trainer holds (default: none, all constants).</summary>
+    public static EvalStepGraph Build(Network network, LossKind loss, IEnumerable<string>? carried = null)
     {
-        var fwd = ForwardGraph.Build(model, weights, training: false);
-        var graph = fwd.Graph;
-        graph.Name = model.Name + "/eval_step";
-        var carried = model.CarriedParams.Select(p => p.Name).ToList();
-        PromoteToInputs.Apply(graph, carried);
+        var graph = network.Graph.Clone();
+        graph.Name = network.Name + "/eval_step";
+        StripForInference.Apply(graph, network.Masks.Select(m => m.Input));
+        var carriedList = (carried ?? []).ToList();
+        PromoteToInputs.Apply(graph, carriedList);
         graph.Outputs.Clear();
-        var b = new OnnxTrainer.Onnx.GraphBuilder(graph);
-        string target = b.Input(Targets.Name, Targets.TypeFor(loss, model));
+        var b = new GraphBuilder(graph);
+        string target = b.Input(Targets.Name, Targets.TypeFor(loss, network));
         string lossValue;
-        using (b.Scope("loss")) lossValue = Loss.Build(b, loss, fwd.Logits, fwd.Output, target);
+        using (b.Scope("loss")) lossValue = Loss.Build(b, loss, network.Logits, network.Output, target);
         string acc;
-        using (b.Scope("metric")) acc = Targets.Metric(b, model, fwd.Output, target);
+        using (b.Scope("metric")) acc = Targets.Metric(b, network, network.Output, target);
         b.Op("Identity", [lossValue], TrainStepGraph.LossOutput);
         b.Op("Identity", [acc], TrainStepGraph.MetricOutput);
         b.Output(TrainStepGraph.LossOutput);
         b.Output(TrainStepGraph.MetricOutput);
-        b.Output(fwd.Output);
+        b.Output(network.Output);
         Prune.Apply(graph);
-        return new EvalStepGraph(graph, carried);
+        return new EvalStepGraph(graph, carriedList);
     }
+
+    /// <summary>The eval step of a train step's network, fed the parameters and states the train step carries.</summary>
+    public static EvalStepGraph For(TrainStepGraph step) =>
+        Build(step.Network, step.Loss, step.Parameters.Concat(step.States).Select(c => c.Value));
 }

@@ -4,6 +4,7 @@ using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Passes;
 using OnnxTrainer.Models;
 using OnnxTrainer.Models.Layers;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Autodiff.Steps;
@@ -16,7 +17,7 @@ namespace OnnxTrainer.Autodiff.Steps;
 /// </summary>
 public sealed record TrainStepGraph(
     Graph Graph,
-    Model Model,
+    Network Network,
     LossKind Loss,
     Optimizer Optimizer,
     IReadOnlyList<StepBinding> Parameters,
@@ -34,41 +35,45 @@ public sealed record TrainStepGraph(
     /// <summary>Every tensor carried from one step to the next: parameters, then slots, then states.</summary>
     public IEnumerable<StepBinding> Carried => Parameters.Concat(Slots).Concat(States);
 
-    /// <summary>Values to start from: the weights for parameters and states, zeros for optimizer slots.</summary>
-    public Dictionary<string, Tensor> InitialCarried(Weights weights)
+    /// <summary>Values to start from: the network's weights for parameters and states, zeros for optimizer slots.</summary>
+    public Dictionary<string, Tensor> InitialCarried()
     {
         var initial = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var weights = Network.CurrentWeights();
         foreach (var binding in Parameters.Concat(States)) initial[binding.Value] = weights[binding.Value];
         foreach (var slot in Slots)
         {
             var dims = Graph.TypeOf(slot.Value).Dims;
-            initial[slot.Value] = Tensor.FromFloats(slot.Value, new float[dims.Aggregate(1L, (a, d) => a * d)], dims);
+            initial[slot.Value] = Tensor.FromFloats(slot.Value, new float[Shapes.Product(dims)], dims);
         }
         return initial;
     }
 
-    public static TrainStepGraph Build(Model model, Weights weights, LossKind loss, Optimizer optimizer)
+    /// <summary>
+    /// The step of <paramref name="network"/>: gradients for its trainable parameters only (the walk stops below the
+    /// lowest one), batch-norm statistics carried and updated where its layers train in batch-statistics mode.
+    /// </summary>
+    public static TrainStepGraph Build(Network network, LossKind loss, Optimizer optimizer)
     {
-        var fwd = ForwardGraph.Build(model, weights, training: true);
-        var graph = fwd.Graph;
-        graph.Name = model.Name + "/train_step";
-        var trainable = model.TrainableParams.Select(p => p.Name).ToList();
+        var graph = network.Graph.Clone();
+        graph.Name = network.Name + "/train_step";
+        var trainable = network.Trainable.Select(p => p.Name).ToList();
         if (trainable.Count == 0)
-            throw new ModelException($"Model '{model.Name}' has no trainable parameters: every layer is frozen.");
-        // Batch-norm statistics of trainable layers are carried; those of frozen layers stay constants.
-        var stateNames = model.CarriedParams.Where(p => !p.Trainable).Select(p => p.Name).ToList();
+            throw new ModelException($"Network '{network.Name}' has no trainable parameters: every layer is frozen.");
+        var stateUpdates = BatchNormStates(network);
+        var stateNames = stateUpdates.Select(s => s.Param).ToList();
         PromoteToInputs.Apply(graph, trainable.Concat(stateNames));
         graph.Outputs.Clear();
 
         var b = new GraphBuilder(graph);
-        string target = b.Input(Target, Targets.TypeFor(loss, model));
+        string target = b.Input(Target, Targets.TypeFor(loss, network));
         string lr = b.Input(LearningRate, TensorType.Float());
         string step = b.Input(Step, TensorType.Float());
 
         string lossValue;
-        using (b.Scope("loss")) lossValue = Losses.Loss.Build(b, loss, fwd.Logits, fwd.Output, target);
+        using (b.Scope("loss")) lossValue = Losses.Loss.Build(b, loss, network.Logits, network.Output, target);
         string acc;
-        using (b.Scope("metric")) acc = Targets.Metric(b, model, fwd.Output, target);
+        using (b.Scope("metric")) acc = Targets.Metric(b, network, network.Output, target);
         b.Op("Identity", [lossValue], LossOutput);
         b.Op("Identity", [acc], MetricOutput);
         b.Output(LossOutput);
@@ -91,13 +96,24 @@ public sealed record TrainStepGraph(
                 for (int k = 0; k < slotInputs.Count; k++) slots.Add(new StepBinding(slotInputs[k], update.NewSlots[k]));
             }
         }
-        var states = fwd.StateUpdates.Where(s => stateNames.Contains(s.Param))
+        var states = stateUpdates
             .Select(s => new StepBinding(s.Param, b.Op("Identity", [s.NewValue], "new/" + s.Param)))
             .ToList();
         foreach (var binding in parameters.Concat(slots).Concat(states)) b.Output(binding.NewValue);
 
         // The forward output "output" is not a step output; keep graph inputs in a stable order.
         Prune.Apply(graph);
-        return new TrainStepGraph(graph, model, loss, optimizer, parameters, slots, states, fwd.Masks);
+        return new TrainStepGraph(graph, network, loss, optimizer, parameters, slots, states, network.Masks);
+    }
+
+    /// <summary>The state updates a step carries: those of batch-norm layers whose weights train, in batch-statistics mode.</summary>
+    private static IReadOnlyList<StateUpdate> BatchNormStates(Network network)
+    {
+        if (network.BatchNormMode == BatchNormMode.Frozen) return [];
+        var roles = network.Parameters.ToDictionary(p => p.Name, p => p.Role, StringComparer.Ordinal);
+        var layers = network.Parameters.ToLookup(p => p.Layer);
+        return network.StateUpdates
+            .Where(s => roles.ContainsKey(s.Param) && layers[network.Parameters.First(p => p.Name == s.Param).Layer].Any(p => p.Role == ParameterRole.Trainable))
+            .ToList();
     }
 }

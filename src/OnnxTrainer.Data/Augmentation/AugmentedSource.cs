@@ -1,6 +1,6 @@
 using System.Buffers;
 using OnnxTrainer.Data.Pipeline;
-using OnnxTrainer.Models;
+using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Data.Augmentation;
 

@@ -1,4 +1,4 @@
-using OnnxTrainer.Models;
+using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Data.Augmentation;
 

@@ -148,12 +148,16 @@ public sealed class FolderSource : IExampleSource
         int width = Options.ClassMode == ClassMode.Categorical ? _classNames.Length : 1;
         if (destination.Length != indices.Length * width)
             throw new ArgumentException($"{indices.Length} targets of {width} values need {indices.Length * width} floats, got {destination.Length}.", nameof(destination));
-        destination.Clear();
         for (int k = 0; k < indices.Length; k++)
         {
             int label = _labels[indices[k]];
-            if (width == 1) destination[k] = label;
-            else destination[k * width + label] = 1f;
+            var row = destination.Slice(k * width, width);
+            switch (Options.ClassMode)
+            {
+                case ClassMode.Categorical: TargetEncoder.Encode(label, TargetEncoding.OneHot, _classNames.Length, row); break;
+                case ClassMode.Binary: TargetEncoder.Encode(label, TargetEncoding.Binary, _classNames.Length, row); break;
+                default: row[0] = label; break; // sparse: the class index itself
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using OnnxTrainer.Onnx;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
@@ -33,7 +34,7 @@ public sealed class BatchPipeline : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefetch);
         _source = source;
-        _per = (int)source.ExampleShape.Aggregate(1L, (a, d) => a * d);
+        _per = (int)Shapes.Product(source.ExampleShape);
         Prefetch = prefetch;
         _free = new BlockingCollection<float[]>();
         for (int i = 0; i < prefetch + 2; i++) _free.Add(new float[maxBatch * _per]);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OnnxTrainer.Data.Augmentation;
 using OnnxTrainer.Data.Folders;
-using OnnxTrainer.Models;
+using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Data.Pipeline;
 

@@ -7,7 +7,7 @@ public sealed record Flatten : Layer
 {
     public override string TypeName => "Flatten";
 
-    public override long[] OutputShape(long[] input) => [input.Aggregate(1L, (a, d) => a * d)];
+    public override long[] OutputShape(long[] input) => [Shapes.Product(input)];
 
     public override string Emit(EmitContext ctx, string x, long[] input) =>
         ctx.B.Op("Flatten", [x], OutName, GraphBuilder.A("axis", 1L));

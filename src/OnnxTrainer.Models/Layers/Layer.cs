@@ -14,7 +14,7 @@ public enum ParamInit { GlorotUniform, Zeros, Ones }
 /// </summary>
 public sealed record ParamSpec(string Name, long[] Dims, ParamInit Init, bool Trainable = true)
 {
-    public long Count => Dims.Aggregate(1L, (a, d) => a * d);
+    public long Count => Shapes.Product(Dims);
 
     /// <summary>Glorot fans: (fan_in, fan_out) as Keras computes them for Dense [in,out] and Conv [O,I,kh,kw].</summary>
     public (long FanIn, long FanOut) Fans => Dims.Length switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Runtime;
 using OnnxTrainer.Training.Export;
@@ -38,20 +39,22 @@ public static class DeviceComparison
     public static IEnumerable<DeviceCheck> Run(DeviceCheckPlan plan, ExecutionDevice reference, ExecutionDevice device)
     {
         foreach (var name in plan.ForwardModels) yield return Forward(name, plan.Size, batch: 2, reference, device);
-        yield return TrainStep(Zoo.Build("mnist-convnet", new ZooOptions()), batch: 16, reference, device);
+        yield return TrainStep(ZooNetwork.Initialize(Zoo.Build("mnist-convnet", new ZooOptions()), seed: 1), batch: 16, reference, device);
         yield return TrainStep(Vgg16Dense256(plan.Size).FreezeBase(), batch: 4, reference, device);
         yield return GradCam(plan.Size, reference, device);
         if (plan.ThroughputRepeats > 0)
             foreach (var check in Throughput(plan.Size, plan.ThroughputRepeats, reference, device)) yield return check;
     }
 
-    /// <summary>The inference forward pass of a zoo model (weights seeded 1) on a seeded batch of pixels in [0, 255).</summary>
+    /// <summary>The inference forward pass of a zoo model (weights seeded 1, stripped for inference) on a seeded batch of pixels in [0, 255).</summary>
     public static DeviceCheck Forward(string zooName, int size, int batch, ExecutionDevice reference, ExecutionDevice device)
     {
         var entry = Zoo.Find(zooName);
-        var model = Zoo.Build(zooName, new ZooOptions { InputShape = entry.DefaultClasses == 0 ? [size, size, 3] : null });
-        var graph = OnnxModel.ToBytes(ForwardGraph.Build(model, Weights.Initialize(model, seed: 1), training: false).Graph);
-        var (h, w, c) = (model.InputShape[0], model.InputShape[1], model.InputShape[2]);
+        var network = ZooNetwork.Initialize(Zoo.Build(zooName, new ZooOptions { InputShape = entry.DefaultClasses == 0 ? [size, size, 3] : null }), seed: 1);
+        var inference = network.Graph.Clone();
+        Autodiff.Passes.StripForInference.Apply(inference, network.Masks.Select(m => m.Input));
+        var graph = OnnxModel.ToBytes(inference);
+        var (c, h, w) = (network.Input.ExampleDims[0], network.Input.ExampleDims[1], network.Input.ExampleDims[2]);
         var rng = new SeededRandom(7);
         var input = new float[batch * c * h * w];
         for (int i = 0; i < input.Length; i++) input[i] = rng.NextFloat() * 255f;
@@ -61,15 +64,15 @@ public static class DeviceComparison
             using var session = new InferenceSession(graph, options);
             using var x = OrtValue.CreateTensorValueFromMemory(input, [batch, c, h, w]);
             using var run = new RunOptions();
-            using var y = session.Run(run, [ForwardGraph.InputName], [x], [ForwardGraph.OutputName]);
+            using var y = session.Run(run, [network.Input.Name], [x], [network.Output]);
             return y[0].GetTensorDataAsSpan<float>().ToArray();
         }
         return DeviceCheck.Compare($"forward {zooName} {h}x{w}x{c} batch {batch}, {Name(device)} against {Name(reference)}",
-            [(ForwardGraph.OutputName, Run(reference), Run(device))], ForwardTolerance);
+            [(network.Output, Run(reference), Run(device))], ForwardTolerance);
     }
 
-    /// <summary>One SGD step (learning rate 0.01) from the same weights on the same seeded batch: the loss and each parameter's update.</summary>
-    public static DeviceCheck TrainStep(Model model, int batch, ExecutionDevice reference, ExecutionDevice device)
+    /// <summary>One SGD step (learning rate 0.01) from the network's weights on the same seeded batch: the loss and each carried tensor's update.</summary>
+    public static DeviceCheck TrainStep(Network model, int batch, ExecutionDevice reference, ExecutionDevice device)
     {
         const float lr = 0.01f;
         (float Loss, Dictionary<string, Tensor> Before, Dictionary<string, Tensor> After) Run(ExecutionDevice d)
@@ -84,15 +87,14 @@ public static class DeviceComparison
         var tensors = new List<(string, float[], float[])> { ("loss", [a.Loss], [b.Loss]) };
         foreach (var name in a.After.Keys.Order(StringComparer.Ordinal))
             tensors.Add(("update of " + name, Update(a.Before[name], a.After[name]), Update(b.Before[name], b.After[name])));
-        return DeviceCheck.Compare($"train step {model.Name}{(model.Frozen.Count > 0 ? " (frozen base)" : "")} batch {batch}, {Name(device)} against {Name(reference)}",
+        return DeviceCheck.Compare($"train step {model.Name}{(model.Freezing is { } f ? $" ({f})" : "")} batch {batch}, {Name(device)} against {Name(reference)}",
             tensors, StepTolerance);
     }
 
     /// <summary>Grad-CAM of VGG16 + dense256 (weights seeded 1) on block5_conv3 for a seeded picture: prediction, activations, gradients, heatmap.</summary>
     public static DeviceCheck GradCam(int size, ExecutionDevice reference, ExecutionDevice device)
     {
-        var model = Vgg16Dense256(size);
-        var bytes = OnnxModel.ToBytes(Exporter.Build(model, Weights.Initialize(model, seed: 1), ExportInfo.For(model, ["cats", "dogs"], "vgg16-base+dense256")));
+        var bytes = OnnxModel.ToBytes(Exporter.Build(Vgg16Dense256(size)));
         using var picture = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var rng = new SeededRandom(7);
         var pixels = picture.GetPixelSpan();
@@ -121,7 +123,7 @@ public static class DeviceComparison
     {
         var workloads = new List<(string Name, Func<ExecutionDevice, StepTiming> Run)>
         {
-            ("train-step mnist-convnet batch 64", d => TrainStepBenchmark.Run(Zoo.Build("mnist-convnet", new ZooOptions()), 64, warmup: 3, repeats, d)),
+            ("train-step mnist-convnet batch 64", d => TrainStepBenchmark.Run(ZooNetwork.Initialize(Zoo.Build("mnist-convnet", new ZooOptions()), seed: 1), 64, warmup: 3, repeats, d)),
         };
         foreach (var w in TransferBenchmark.Workloads)
             workloads.Add(($"transfer {w} {size}x{size} batch 20", d => TransferBenchmark.Run(w, [size, size, 3], 20, repeats, d)));
@@ -134,7 +136,8 @@ public static class DeviceComparison
         }
     }
 
-    private static Model Vgg16Dense256(int size) => Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = [size, size, 3], Classes = 1 });
+    private static Network Vgg16Dense256(int size) =>
+        ZooNetwork.Initialize(Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = [size, size, 3], Classes = 1 }), seed: 1);
 
     private static float[] Update(Tensor before, Tensor after)
     {

@@ -1,9 +1,10 @@
 using OnnxTrainer.Runtime;
-using System.Diagnostics;
+using OnnxTrainer.Onnx;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Bench;
@@ -20,33 +21,24 @@ public sealed record StepTiming(string What, int Batch, int Repeats, double Medi
 /// <summary>Throughput of one model's train step (forward, loss, backward, update in one ONNX Runtime call) on random data.</summary>
 public static class TrainStepBenchmark
 {
-    public static StepTiming Run(Model model, int batch, int warmup = 3, int repeats = 20, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
+    public static StepTiming Run(Network model, int batch, int warmup = 3, int repeats = 20, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string optimizer = "rmsprop")
     {
         using var session = Open(model, batch, device, threads, optimizer);
-        for (int i = 0; i < warmup; i++) session.Train(batch, 1e-4f, i + 1);
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Train(batch, 1e-4f, warmup + i + 1);
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new StepTiming($"train-step {model.Name}", batch, repeats, times[repeats / 2], times[0]);
+        var timing = MedianTimer.Measure(i => session.Train(batch, 1e-4f, i + 1), warmup, repeats);
+        return new StepTiming($"train-step {model.Name}", batch, repeats, timing.MedianMs, timing.MinMs);
     }
 
     /// <summary>
-    /// A step session of <paramref name="model"/> (weights seeded 1) with a seeded random batch of <paramref name="batch"/>
-    /// examples filled in: inputs in [0, 1), one-hot or binary targets, inverted-dropout masks of rate 0.5.
+    /// A step session of <paramref name="model"/> (its current weights) with a seeded random batch of
+    /// <paramref name="batch"/> examples filled in: inputs in [0, 1), one-hot or binary targets, inverted-dropout masks of rate 0.5.
     /// </summary>
-    public static StepSession Open(Model model, int batch, ExecutionDevice device, int threads = 0, string optimizer = "rmsprop")
+    public static StepSession Open(Network model, int batch, ExecutionDevice device, int threads = 0, string optimizer = "rmsprop")
     {
-        var weights = Weights.Initialize(model, seed: 1);
         var loss = Targets.DefaultLoss(model);
-        var step = TrainStepGraph.Build(model, weights, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
-        var eval = EvalStepGraph.Build(model, weights, loss);
-        var session = new StepSession(step, eval, step.InitialCarried(weights), batch, device, threads);
+        var step = TrainStepGraph.Build(model, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
+        var eval = EvalStepGraph.For(step);
+        var session = new StepSession(step, eval, step.InitialCarried(), batch, device, threads);
         var rng = new SeededRandom(7);
         for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
         if (session.TargetFloats is { } t)

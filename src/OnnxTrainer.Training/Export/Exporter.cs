@@ -1,5 +1,6 @@
 using OnnxTrainer.Autodiff.Passes;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Training.Export;
@@ -11,23 +12,29 @@ namespace OnnxTrainer.Training.Export;
 /// </summary>
 public static class Exporter
 {
-    public static Graph Build(Model model, Weights weights, ExportInfo info)
+    /// <summary>The exported graph of <paramref name="network"/> as <see cref="ExportInfo.For"/> describes it.</summary>
+    public static Graph Build(Network network) => Build(network, ExportInfo.For(network));
+
+    public static Graph Build(Network network, ExportInfo info)
     {
-        var graph = ForwardGraph.Build(model, weights, training: false).Graph;
+        var graph = network.Graph.Clone();
+        StripForInference.Apply(graph, network.Masks.Select(m => m.Input));
         if (info.GradCamLayer is { } layer)
         {
-            model.Layer(layer); // a ModelException naming the layers when it does not exist
-            ExplainOutputs.Apply(graph, LayerOutput(layer), ForwardGraph.OutputName);
+            ExplainOutputs.Apply(graph, network.ValueOf(layer), network.Output);
+            Prune.Apply(graph); // rules may emit input gradients nobody needs (the target layer's own ReLU)
         }
         foreach (var (k, v) in info.ToMetadata()) graph.Metadata[k] = v;
+        foreach (var (k, v) in FileNetwork.Metadata(network)) graph.Metadata[k] = v;
         return graph;
     }
 
     /// <summary>Writes the exported model atomically (a failed write leaves an earlier file intact).</summary>
-    public static void Save(Model model, Weights weights, ExportInfo info, string path) =>
-        OnnxModel.Save(Build(model, weights, info), path);
+    public static void Save(Network network, string path) => Save(network, ExportInfo.For(network), path);
 
-    /// <summary>The graph value of a layer's output ("block5_conv3" -> "block5_conv3/out").</summary>
+    public static void Save(Network network, ExportInfo info, string path) => OnnxModel.Save(Build(network, info), path);
+
+    /// <summary>The graph value of a zoo layer's output ("block5_conv3" -> "block5_conv3/out").</summary>
     public static string LayerOutput(string layer) => layer + "/out";
 
     /// <summary>
@@ -43,7 +50,9 @@ public static class Exporter
         graph.Initializers.RemoveAll(t => t.Name == ExplainOutputs.ClassInput);
         graph.Types.Remove(ExplainOutputs.ClassInput);
         Prune.Apply(graph);
-        string value = LayerOutput(layer);
+        // a zoo layer name ("block4_conv3") or any value of the graph
+        string value = graph.Types.ContainsKey(LayerOutput(layer)) ? LayerOutput(layer) : graph.Producer(layer)?.Outputs[0] == layer ? layer
+            : graph.Nodes.Find(n => n.Name == layer)?.Outputs[0] ?? layer;
         if (!graph.Types.TryGetValue(value, out var type) || type.Rank != 4)
         {
             var layers = ExposeActivations.LayerOutputs(graph).Select(v => v[..^4]);
@@ -52,6 +61,7 @@ public static class Exporter
         try
         {
             ExplainOutputs.Apply(graph, value, graph.Metadata.TryGetValue(ExportInfo.Prefix + "output_name", out var o) ? o : ForwardGraph.OutputName);
+            Prune.Apply(graph);
         }
         catch (ArgumentException e)
         {

@@ -4,6 +4,7 @@ using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Data.Pipeline;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Checkpoints;
 using OnnxTrainer.Training.Runtime;
@@ -17,8 +18,7 @@ namespace OnnxTrainer.Training.Fitting;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private readonly Model _model;
-    private readonly Weights _initial;
+    private readonly Network _network;
     private readonly LossKind _loss;
     private readonly FitOptions _options;
     private readonly TextWriter _log;
@@ -26,19 +26,21 @@ public sealed class Trainer : IDisposable
     private readonly TrainStepGraph _step;
     private readonly int _classes;
 
-    public Trainer(Model model, Weights weights, LossKind loss, Optimizer optimizer, FitOptions options, TextWriter log)
+    public Trainer(Network network, LossKind loss, Optimizer optimizer, FitOptions options, TextWriter log)
     {
         options.Validate();
-        _model = model;
-        _initial = weights;
+        _network = network;
         _loss = loss;
         _options = options;
         _log = log;
-        _classes = (int)model.OutputShape[^1];
-        _step = TrainStepGraph.Build(model, weights, loss, optimizer);
-        var eval = EvalStepGraph.Build(model, weights, loss);
-        _session = new StepSession(_step, eval, _step.InitialCarried(weights), options.BatchSize, options.Device, options.Threads);
+        _classes = (int)network.Units;
+        _step = TrainStepGraph.Build(network, loss, optimizer);
+        var eval = EvalStepGraph.For(_step);
+        _session = new StepSession(_step, eval, _step.InitialCarried(), options.BatchSize, options.Device, options.Threads);
     }
+
+    /// <summary>The network as it is now: its weights replaced by the trained ones.</summary>
+    public Network Network => _network.WithWeights(CurrentWeights());
 
     public TrainStepGraph StepGraph => _step;
 
@@ -54,8 +56,9 @@ public sealed class Trainer : IDisposable
     public Weights CurrentWeights()
     {
         var carried = _session.ReadCarried();
+        var initial = _network.CurrentWeights();
         var w = new Weights();
-        foreach (var p in _model.AllParams) w.Set(carried.TryGetValue(p.Name, out var t) ? t : _initial[p.Name]);
+        foreach (var p in _network.Parameters) w.Set(carried.TryGetValue(p.Name, out var t) ? t : initial[p.Name]);
         return w;
     }
 
@@ -64,7 +67,7 @@ public sealed class Trainer : IDisposable
     {
         var carried = _session.ReadCarried();
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var p in _model.AllParams) tensors[p.Name] = carried.TryGetValue(p.Name, out var t) ? t : _initial[p.Name];
+        foreach (var w in CurrentWeights().All) tensors[w.Name] = w;
         foreach (var s in _step.Slots) tensors[s.Value] = carried[s.Value];
         return new Checkpoint(tensors, Epoch, Step, History, run);
     }
@@ -148,7 +151,7 @@ public sealed class Trainer : IDisposable
                 double value = Monitored(mc.Monitor);
                 if (!mc.SaveBestOnly || Monitor.Improves(mc.Monitor, value, BestSoFar(mc.Monitor)))
                 {
-                    Export.Exporter.Save(_model, CurrentWeights(), Export.ExportInfo.For(_model, train.ClassNames), mc.Path);
+                    Export.Exporter.Save(Network with { ClassNames = train.ClassNames }, mc.Path);
                     _log.WriteLine($"Epoch {epoch + 1}: {mc.Monitor} = {value:0.0000}, model saved to {mc.Path}");
                 }
             }
@@ -217,7 +220,7 @@ public sealed class Trainer : IDisposable
         _session.LoadCarried(current);
     }
 
-    private static int ExampleSize(IExampleSource data) => (int)data.ExampleShape.Aggregate(1L, (a, d) => a * d);
+    private static int ExampleSize(IExampleSource data) => (int)Shapes.Product(data.ExampleShape);
 
     private void FillBatch(IExampleSource data, ReadOnlySpan<int> indices, long? augmentSeed)
     {
@@ -228,20 +231,24 @@ public sealed class Trainer : IDisposable
     private void FillTargets(IExampleSource data, ReadOnlySpan<int> indices)
     {
         int n = indices.Length;
+        var encoding = _classes == 1 || _loss == LossKind.BinaryCrossentropy ? TargetEncoding.Binary : TargetEncoding.OneHot;
+        int classes = _classes == 1 ? 2 : _classes;
+        int width = TargetEncoder.Width(encoding, classes);
         for (int i = 0; i < n; i++)
         {
             int label = data.Label(indices[i]);
-            int limit = _classes == 1 ? 2 : _classes;
-            if ((uint)label >= (uint)limit)
-                throw new ArgumentException(
-                    $"Label {label} of example {indices[i]} is out of range: model '{_model.Name}' has {(_classes == 1 ? "a binary (sigmoid) output: labels 0 and 1" : $"{_classes} classes: labels 0 to {_classes - 1}")}.");
-            if (_session.TargetLabels is { } labels) labels[i] = label;
-            else if (_loss == LossKind.BinaryCrossentropy || _classes == 1) _session.TargetFloats![i] = label;
-            else
+            try
             {
-                var row = _session.TargetFloats.AsSpan(i * _classes, _classes);
-                row.Clear();
-                row[label] = 1f;
+                if (_session.TargetLabels is { } labels)
+                {
+                    TargetEncoder.CheckLabel(label, TargetEncoding.OneHot, classes);
+                    labels[i] = label;
+                }
+                else TargetEncoder.Encode(label, encoding, classes, _session.TargetFloats.AsSpan(i * width, width));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Example {indices[i]} of model '{_network.Name}': {e.Message}", e);
             }
         }
     }
@@ -252,7 +259,7 @@ public sealed class Trainer : IDisposable
         for (int m = 0; m < _step.Masks.Count; m++)
         {
             var mask = _step.Masks[m];
-            int per = (int)mask.Dims[1..].Aggregate(1L, (a, d) => a * d);
+            int per = (int)Shapes.Product(mask.Dims.AsSpan(1));
             var rng = SeededRandom.For(_options.Seed, $"dropout/{mask.Layer}/{step}");
             float keep = 1f / (1f - mask.Rate);
             var span = _session.Masks[m].AsSpan(0, n * per);
@@ -262,10 +269,10 @@ public sealed class Trainer : IDisposable
 
     private void CheckSource(IExampleSource data, string what)
     {
-        var expected = new[] { _model.InputShape[2], _model.InputShape[0], _model.InputShape[1] };
+        var expected = _network.Input.ExampleDims;
         if (!data.ExampleShape.SequenceEqual(expected))
             throw new ArgumentException(
-                $"The {what} data has examples of shape (C,H,W) = ({string.Join(",", data.ExampleShape)}), but model '{_model.Name}' expects ({string.Join(",", expected)}).");
+                $"The {what} data has examples of shape {(expected.Length == 3 ? "(C,H,W) = " : "")}({string.Join(",", data.ExampleShape)}), but model '{_network.Name}' expects ({string.Join(",", expected)}).");
         if (data.Count == 0) throw new ArgumentException($"The {what} data is empty.");
     }
 

@@ -1,5 +1,4 @@
-using OnnxTrainer.Models;
-using OnnxTrainer.Models.Layers;
+using OnnxTrainer.Models.Networks;
 
 namespace OnnxTrainer.Training.Import;
 
@@ -38,14 +37,15 @@ internal static class Mapping
     /// variance), which is the order of our parameters. Conv kernels are HWIO; a Dense kernel right after Flatten
     /// has its rows in NHWC order.
     /// </summary>
-    public static Mapped Keras(Model model, IReadOnlyList<SourceLayer> layers)
+    public static Mapped Keras(Network model, IReadOnlyList<SourceLayer> layers)
     {
         var flattened = FlattenInputs(model);
         var matches = new List<Match>();
         var unclaimed = new List<SourceTensor>();
         var problems = new List<string>();
         var reported = new List<string>();
-        var byName = model.Placed.ToDictionary(p => p.Layer.Name, StringComparer.Ordinal);
+        var byName = model.Layers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var dims = model.Parameters.ToDictionary(p => p.Name, p => p.Dims, StringComparer.Ordinal);
         foreach (var layer in layers)
         {
             if (!byName.TryGetValue(layer.Name, out var placed) || placed.Params.Count == 0)
@@ -56,46 +56,46 @@ internal static class Mapping
             if (layer.Weights.Count != placed.Params.Count)
             {
                 problems.Add($"layer {layer.Name} has {layer.Weights.Count} weights in the file ({string.Join(", ", layer.Weights.Select(w => w.Name))}), " +
-                             $"the model's has {placed.Params.Count} ({string.Join(", ", placed.Params.Select(p => p.Name))})");
-                reported.AddRange(placed.Params.Select(p => p.Name));
+                             $"the model's has {placed.Params.Count} ({string.Join(", ", placed.Params)})");
+                reported.AddRange(placed.Params);
                 continue;
             }
             for (int i = 0; i < placed.Params.Count; i++)
             {
                 var p = placed.Params[i];
-                matches.Add(KerasConversion(placed, p, flattened.GetValueOrDefault(placed.Layer.Name)).Apply(p.Name, layer.Weights[i]));
+                matches.Add(KerasConversion(placed, dims[p], flattened.GetValueOrDefault(placed.Name)).Apply(p, layer.Weights[i]));
             }
         }
         return new Mapped(matches, unclaimed, problems, reported);
     }
 
-    private static Conversion KerasConversion(PlacedLayer placed, ParamSpec p, long[]? flattenedMap)
+    private static Conversion KerasConversion(NamedLayer placed, long[] d, long[]? flattenedMap)
     {
-        long[] d = p.Dims;
-        if (placed.Layer is Conv2D && d.Length == 4) // ours [O,I,kh,kw], Keras [kh,kw,I,O]
+        if (placed.Kind == "Conv2D" && d.Length == 4) // ours [O,I,kh,kw], Keras [kh,kw,I,O]
             return new Conversion([d[2], d[3], d[1], d[0]], w => Layouts.HwioToOihw(w, d[2], d[3], d[1], d[0]), " (Keras HWIO)");
-        if (placed.Layer is Dense && d.Length == 2 && flattenedMap is { } m)
+        if (placed.Kind == "Dense" && d.Length == 2 && flattenedMap is { } m)
             return new Conversion(d, w => Layouts.NhwcRowsToNchw(w, m[0], m[1], m[2], d[1]), "");
         return Conversion.Same(d);
     }
 
     /// <summary>Dense layers fed by a Flatten of an (H, W, C) map (possibly through Dropout), with that map's shape.</summary>
-    public static Dictionary<string, long[]> FlattenInputs(Model model)
+    public static Dictionary<string, long[]> FlattenInputs(Network model)
     {
         var result = new Dictionary<string, long[]>(StringComparer.Ordinal);
         long[]? pending = null;
-        foreach (var placed in model.Placed)
+        foreach (var placed in model.Layers)
         {
-            switch (placed.Layer)
+            var input = model.Graph.TypeOf(placed.Input).Dims;
+            switch (placed.Kind)
             {
-                case Flatten when placed.Input.Length == 3:
-                    pending = placed.Input;
+                case "Flatten" when input.Length == 4:
+                    pending = [input[2], input[3], input[1]]; // (H, W, C)
                     break;
-                case Dense when pending is not null:
-                    result[placed.Layer.Name] = pending;
+                case "Dense" when pending is not null:
+                    result[placed.Name] = pending;
                     pending = null;
                     break;
-                case Dropout or ActivationLayer:
+                case "Dropout" or "Activation":
                     break;
                 default:
                     pending = null;
@@ -112,43 +112,42 @@ internal static class Mapping
     /// and <c>head.fc</c>. Conv weights are OIHW like ours; Linear weights are [out, in] and are transposed; the
     /// first one reads the NCHW flatten, our order. Dense layers of a head are not mapped: a head is ours.
     /// </summary>
-    public static Mapped Torch(Model model, IReadOnlyList<SourceTensor> tensors)
+    public static Mapped Torch(Network model, IReadOnlyList<SourceTensor> tensors)
     {
         var table = new Dictionary<string, (string Param, Conversion Conversion)>(StringComparer.Ordinal);
         int feature = 0, linear = 0;
         var flattened = FlattenInputs(model);
-        var headStart = model.BaseName is null ? int.MaxValue : model.BaseLayerCount;
-        for (int l = 0; l < model.Placed.Count && l < headStart; l++)
+        var dims = model.Parameters.ToDictionary(p => p.Name, p => p.Dims, StringComparer.Ordinal);
+        foreach (var placed in model.Layers.TakeWhile(l => l.Name != model.HeadStart))
         {
-            var placed = model.Placed[l];
-            switch (placed.Layer)
+            switch (placed.Kind)
             {
-                case Conv2D conv:
-                    table[$"features.{feature}.weight"] = (placed.Params[0].Name, Conversion.Same(placed.Params[0].Dims));
-                    if (conv.UseBias) table[$"features.{feature}.bias"] = (placed.Params[1].Name, Conversion.Same(placed.Params[1].Dims));
-                    feature += conv.Activation == Activation.Linear ? 1 : 2;
+                case "Conv2D":
+                    table[$"features.{feature}.weight"] = (placed.Params[0], Conversion.Same(dims[placed.Params[0]]));
+                    if (placed.Params.Count > 1) table[$"features.{feature}.bias"] = (placed.Params[1], Conversion.Same(dims[placed.Params[1]]));
+                    feature += placed.Activation == "linear" ? 1 : 2;
                     break;
-                case Pooling2D:
+                case "MaxPooling2D" or "AveragePooling2D":
                     feature++;
                     break;
-                case Dense dense:
+                case "Dense":
                 {
-                    var w = placed.Params[0].Dims; // [in, out]
+                    var w = dims[placed.Params[0]]; // [in, out]
                     var transpose = new Conversion([w[1], w[0]], x => Layouts.Transpose(x, w[1], w[0]), " (torch [out, in])");
-                    table[$"classifier.{3 * linear}.weight"] = (placed.Params[0].Name, transpose);
+                    table[$"classifier.{3 * linear}.weight"] = (placed.Params[0], transpose);
                     string timm = linear switch { 0 => "pre_logits.fc1", 1 => "pre_logits.fc2", _ => "head.fc" };
-                    if (linear == 0 && placed.Input.Length == 1 && flattened.GetValueOrDefault(dense.Name) is { } m)
-                        table[timm + ".weight"] = (placed.Params[0].Name,
+                    if (linear == 0 && model.Graph.TypeOf(placed.Input).Rank == 2 && flattened.GetValueOrDefault(placed.Name) is { } m)
+                        table[timm + ".weight"] = (placed.Params[0],
                             new Conversion([w[1], m[2], m[0], m[1]], x => Layouts.Transpose(x, w[1], w[0]), " (timm conv [out, C, H, W])"));
                     else if (linear == 1)
-                        table[timm + ".weight"] = (placed.Params[0].Name,
+                        table[timm + ".weight"] = (placed.Params[0],
                             new Conversion([w[1], w[0], 1, 1], x => Layouts.Transpose(x, w[1], w[0]), " (timm conv [out, in, 1, 1])"));
                     else
-                        table[timm + ".weight"] = (placed.Params[0].Name, transpose);
-                    if (dense.UseBias)
+                        table[timm + ".weight"] = (placed.Params[0], transpose);
+                    if (placed.Params.Count > 1)
                     {
-                        table[$"classifier.{3 * linear}.bias"] = (placed.Params[1].Name, Conversion.Same(placed.Params[1].Dims));
-                        table[timm + ".bias"] = (placed.Params[1].Name, Conversion.Same(placed.Params[1].Dims));
+                        table[$"classifier.{3 * linear}.bias"] = (placed.Params[1], Conversion.Same(dims[placed.Params[1]]));
+                        table[timm + ".bias"] = (placed.Params[1], Conversion.Same(dims[placed.Params[1]]));
                     }
                     linear++;
                     break;
@@ -166,9 +165,9 @@ internal static class Mapping
     }
 
     /// <summary>Our own names (onnx-trainer safetensors, checkpoints, exported .onnx): same names, same layout.</summary>
-    public static Mapped Ours(Model model, IReadOnlyList<SourceTensor> tensors)
+    public static Mapped Ours(Network model, IReadOnlyList<SourceTensor> tensors)
     {
-        var expected = model.AllParams.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var expected = model.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var matches = new List<Match>();
         var unclaimed = new List<SourceTensor>();
         foreach (var t in tensors)

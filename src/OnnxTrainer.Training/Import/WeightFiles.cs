@@ -1,4 +1,5 @@
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Onnx.Formats;
 using OnnxTrainer.Training.Export;
@@ -60,8 +61,12 @@ public sealed record ImportedWeights(Weights Weights, ImportReport Report);
 /// </summary>
 public static class WeightFiles
 {
-    /// <summary>Loads <paramref name="path"/> into <paramref name="model"/>'s weights; writes what it did to <paramref name="log"/> when given.</summary>
-    public static ImportedWeights Load(string path, Model model, long seed, TextWriter? log = null)
+    /// <summary>
+    /// Loads <paramref name="path"/> into <paramref name="model"/>'s weights; writes what it did to <paramref name="log"/> when
+    /// given. A head the file does not hold keeps the network's own (freshly initialized) weights; <paramref name="seed"/> is
+    /// the seed they were initialized with, for the report.
+    /// </summary>
+    public static ImportedWeights Load(string path, Network model, long seed, TextWriter? log = null)
     {
         if (!File.Exists(path)) throw new ModelException($"Weights file '{path}' does not exist.");
         var (format, naming, mapped, preprocessing) = Read(path, model);
@@ -118,10 +123,10 @@ public static class WeightFiles
         return p is Preprocessing.Caffe or Preprocessing.Torch && channels != 3 ? Preprocessing.Rescale : p;
     }
 
-    private static (WeightFormat, WeightNaming, Mapped, Preprocessing) Read(string path, Model model)
+    private static (WeightFormat, WeightNaming, Mapped, Preprocessing) Read(string path, Network model)
     {
         string ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
-        long channels = model.InputShape[2];
+        long channels = model.Input.ExampleDims[0];
         try
         {
             switch (ext)
@@ -159,7 +164,7 @@ public static class WeightFiles
     }
 
     /// <summary>Tensors named by a framework: torchvision/timm when their names say so, else ours. Skips our graph constants and optimizer slots.</summary>
-    private static (WeightNaming, Mapped) ByName(Model model, IEnumerable<Tensor> all)
+    private static (WeightNaming, Mapped) ByName(Network model, IEnumerable<Tensor> all)
     {
         var tensors = all.Where(t => !IsNotAWeight(t.Name)).ToList();
         var sources = new List<SourceTensor>();
@@ -170,7 +175,7 @@ public static class WeightFiles
             if (t.Elem != ElementType.Float)
             {
                 // Our weights are all floats: another type is a graph constant, unless it carries a weight's name.
-                if (model.AllParams.Any(p => p.Name == t.Name)) problems.Add($"{t.Name} is {t.Type}, expected 32-bit floats");
+                if (model.Parameters.Any(p => p.Name == t.Name)) problems.Add($"{t.Name} is {t.Type}, expected 32-bit floats");
             }
             else sources.Add(new SourceTensor(t.Name, t.Dims, t.Floats, i));
         }
@@ -194,13 +199,13 @@ public static class WeightFiles
         name.StartsWith("rmsprop/", StringComparison.Ordinal) || name.StartsWith("sgd/", StringComparison.Ordinal) ||
         name.StartsWith("adam/", StringComparison.Ordinal) || name.StartsWith("adamw/", StringComparison.Ordinal);
 
-    private static ImportedWeights Assemble(string path, Model model, long seed, WeightFormat format, WeightNaming naming, Mapped mapped,
+    private static ImportedWeights Assemble(string path, Network model, long seed, WeightFormat format, WeightNaming naming, Mapped mapped,
         Preprocessing preprocessing)
     {
         var problems = new List<string>(mapped.Problems);
-        var headLayers = model.BaseName is null ? [] : model.Layers.Skip(model.BaseLayerCount).Select(l => l.Name).ToHashSet();
-        var headParams = model.Placed.Where(p => headLayers.Contains(p.Layer.Name)).SelectMany(p => p.Params).Select(p => p.Name).ToHashSet();
-        var own = model.AllParams.Where(p => !headParams.Contains(p.Name)).ToList();
+        var headLayers = model.HeadStart is null ? [] : model.Layers.SkipWhile(l => l.Name != model.HeadStart).Select(l => l.Name).ToHashSet();
+        var headParams = model.Parameters.Where(p => headLayers.Contains(p.Layer)).Select(p => p.Name).ToHashSet();
+        var own = model.Parameters.Where(p => !headParams.Contains(p.Name)).ToList();
 
         var byParam = new Dictionary<string, Match>(StringComparer.Ordinal);
         foreach (var m in mapped.Matches)
@@ -221,7 +226,7 @@ public static class WeightFiles
         if (!headLoaded) unused.AddRange(byParam.Values.Where(m => headParams.Contains(m.Param)).Select(m => m.Source));
 
         int lastOwn = own.Select(p => byParam.TryGetValue(p.Name, out var m) ? m.Source.FileIndex : -1).DefaultIfEmpty(-1).Max();
-        bool hasOwnClassifier = model.BaseName is null && model.BaseLayerCount < model.Layers.Count;
+        bool hasOwnClassifier = model.HeadStart is null && model.IsClassifier;
         foreach (var t in mapped.Unclaimed)
         {
             if (!hasOwnClassifier && t.FileIndex > lastOwn) unused.Add(t);
@@ -231,19 +236,19 @@ public static class WeightFiles
             throw new ModelException($"Weights file '{path}' does not fit model '{model.Name}' ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): " +
                                      $"{string.Join("; ", problems)}. Nothing was loaded.");
 
-        var initial = headLoaded || headParams.Count == 0 ? null : Weights.Initialize(model, seed);
+        var initial = model.CurrentWeights();
         var weights = new Weights();
         int loaded = 0;
-        foreach (var p in model.AllParams)
+        foreach (var p in model.Parameters)
         {
             if (byParam.TryGetValue(p.Name, out var m) && m.Data is not null && (headLoaded || !headParams.Contains(p.Name)))
             {
                 weights.Set(Tensor.FromFloats(p.Name, m.Data, p.Dims));
                 loaded++;
             }
-            else weights.Set(initial![p.Name]);
+            else weights.Set(initial[p.Name]);
         }
-        var initialized = headLoaded ? [] : model.Placed.Where(p => headLayers.Contains(p.Layer.Name) && p.Params.Count > 0).Select(p => p.Layer.Name).ToList();
+        var initialized = headLoaded ? [] : model.Layers.Where(l => headLayers.Contains(l.Name) && l.Params.Count > 0).Select(l => l.Name).ToList();
         var report = new ImportReport(path, format, naming, loaded, initialized,
             unused.OrderBy(t => t.FileIndex).Select(t => t.Name).ToList(), preprocessing, seed);
         return new ImportedWeights(weights, report);

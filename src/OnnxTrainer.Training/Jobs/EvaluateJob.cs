@@ -1,62 +1,66 @@
 using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
+using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
-using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
-using OnnxTrainer.Training.Export;
 
 namespace OnnxTrainer.Training.Jobs;
 
-/// <summary>model.evaluate for an exported model: mean crossentropy (Keras: from clipped probabilities) and accuracy on a test set.</summary>
+/// <summary>
+/// model.evaluate for an exported model: the same eval step graph the trainer runs (the model's loss from its logits
+/// and its accuracy), so train and evaluate print the same test_loss for the same model.
+/// </summary>
 public static class EvaluateJob
 {
     public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, ExecutionDevice device = ExecutionDevice.Cpu)
     {
-        var graph = OnnxModel.Load(modelPath);
-        string Meta(string key) => graph.Metadata.TryGetValue(ExportInfo.Prefix + key, out var v)
-            ? v
-            : throw new InvalidDataException($"'{modelPath}' has no {ExportInfo.Prefix}{key} metadata; export it with onnx-trainer.");
-        bool sigmoid = Meta("output_activation") == "sigmoid";
-        var inputDims = graph.Inputs[0].Type.Dims;
-        // Image folders are resized and color-converted to the model's input (N, C, H, W); IDX images must match it.
-        var test = DataSpec.Parse(data).OpenTest(new SourceOptions { Input = ((int)inputDims[2], (int)inputDims[3], (int)inputDims[1]) }, TextWriter.Null);
-        if (!inputDims[1..].SequenceEqual(test.ExampleShape))
-            throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", inputDims[1..])}) inputs, but {data} images are ({string.Join(",", test.ExampleShape)}).");
+        var network = FileNetwork.FromGraph(OnnxModel.Load(modelPath), modelPath);
+        if (!network.IsClassifier)
+            throw new ArgumentException($"'{modelPath}' is not a classifier (its output '{network.Output}' is not a softmax or sigmoid); evaluate needs class probabilities.");
+        if (!network.Input.IsImage)
+            throw new ArgumentException($"'{modelPath}' does not take images (input '{network.Input.Name}' has example dims ({string.Join(",", network.Input.ExampleDims)})).");
+        var dims = network.Input.ExampleDims; // (C, H, W)
+        // Image folders are resized and color-converted to the model's input; IDX images must match it.
+        var test = DataSpec.Parse(data).OpenTest(new SourceOptions { Input = ((int)dims[1], (int)dims[2], (int)dims[0]) }, TextWriter.Null);
+        if (!dims.SequenceEqual(test.ExampleShape))
+            throw new ArgumentException($"'{modelPath}' takes (C,H,W) = ({string.Join(",", dims)}) inputs, but {data} images are ({string.Join(",", test.ExampleShape)}).");
+        var loss = Targets.DefaultLoss(network);
+        var eval = EvalStepGraph.Build(network, loss);
+        var encoding = network.Units == 1 ? TargetEncoding.Binary : TargetEncoding.OneHot;
+        int width = TargetEncoder.Width(encoding, network.Classes);
+
         using var options = ExecutionDevices.CreateSessionOptions(device);
-        using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
-        int per = (int)test.ExampleShape.Aggregate(1L, (a, d) => a * d);
+        using var session = new InferenceSession(OnnxModel.ToBytes(eval.Graph), options);
+        int per = (int)Shapes.Product(test.ExampleShape);
         var input = new float[batchSize * per];
+        var targets = new float[batchSize * width];
         var indices = new int[batchSize];
-        double lossSum = 0, correct = 0;
+        using var run = new RunOptions();
+        double lossSum = 0, accSum = 0;
         for (int start = 0; start < test.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, test.Count - start);
-            for (int i = 0; i < n; i++) indices[i] = start + i;
-            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per), null);
-            using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(input, 0, n * per), [n, .. test.ExampleShape]);
-            using var results = session.Run(new RunOptions(), [graph.Inputs[0].Name], [x], [graph.Outputs[0].Name]);
-            var p = results[0].GetTensorDataAsSpan<float>();
-            int k = p.Length / n;
             for (int i = 0; i < n; i++)
             {
+                indices[i] = start + i;
                 int label = test.Label(start + i);
-                var row = p.Slice(i * k, k);
-                if (sigmoid)
+                try
                 {
-                    double q = Math.Clamp(row[0], 1e-7, 1 - 1e-7);
-                    lossSum -= label == 1 ? Math.Log(q) : Math.Log(1 - q);
-                    correct += (row[0] > 0.5f ? 1 : 0) == label ? 1 : 0;
+                    TargetEncoder.Encode(label, encoding, network.Classes, targets.AsSpan(i * width, width));
                 }
-                else
+                catch (ArgumentException e)
                 {
-                    if ((uint)label >= (uint)k) throw new ArgumentException($"Label {label} of test example {start + i} is outside the model's {k} classes.");
-                    lossSum -= Math.Log(Math.Clamp(row[label], 1e-7, 1 - 1e-7));
-                    int best = 0;
-                    for (int c = 1; c < k; c++) if (row[c] > row[best]) best = c;
-                    correct += best == label ? 1 : 0;
+                    throw new ArgumentException($"Test example {start + i} of {data}: {e.Message}", e);
                 }
             }
+            test.FillImages(indices.AsSpan(0, n), input.AsSpan(0, n * per), null);
+            using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(input, 0, n * per), [n, .. test.ExampleShape]);
+            using var y = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(targets, 0, n * width), [n, width]);
+            using var results = session.Run(run, [network.Input.Name, Targets.Name], [x, y], [TrainStepGraph.LossOutput, TrainStepGraph.MetricOutput]);
+            lossSum += results[0].GetTensorDataAsSpan<float>()[0] * n;
+            accSum += results[1].GetTensorDataAsSpan<float>()[0] * n;
         }
-        return (lossSum / test.Count, correct / test.Count, test.Count);
+        return (lossSum / test.Count, accSum / test.Count, test.Count);
     }
 }

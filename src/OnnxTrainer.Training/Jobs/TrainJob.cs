@@ -4,10 +4,11 @@ using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Data.Augmentation;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Training.Checkpoints;
 using OnnxTrainer.Training.Export;
 using OnnxTrainer.Training.Fitting;
-using OnnxTrainer.Training.Import;
+using OnnxTrainer.Training.Networks;
 using OnnxTrainer.Training.Reports;
 
 namespace OnnxTrainer.Training.Jobs;
@@ -47,7 +48,7 @@ public static class TrainJob
         log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {test?.Count ?? 0} test images, {train.ClassNames.Count} classes{(request.Augment is null ? "" : ", training data augmented")}.");
 
         Checkpoint? checkpoint = request.Resume ? Checkpoint.Load(checkpointPath) : null;
-        var recipe = Complete(request.Recipe, train);
+        var recipe = Complete(request.Recipe, train) with { BatchNorm = request.Recipe.BatchNorm ?? (request.WeightsPath is null ? "train" : "frozen") };
         var run = new RunDescription(recipe, request.Optimizer, request.Loss ?? "", request.Fit.Seed, request.Fit.BatchSize, request.Fit.LearningRate, spec.ToString());
         if (checkpoint is not null)
         {
@@ -58,17 +59,16 @@ public static class TrainJob
                     $"this one is {recipe.Model}, optimizer {run.Optimizer}, seed {run.Seed}, batch {run.BatchSize}.");
         }
 
-        var model = recipe.Build();
-        CheckClasses(model, train);
-        var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
+        var network = NetworkFactory.Build(recipe, request.Fit.Seed, checkpoint is null ? request.WeightsPath : null, log);
+        CheckClasses(network, train);
+        if (checkpoint is not null) network = network.WithWeights(FromCheckpoint(checkpoint, network, checkpointPath), checkpointPath);
+        network = network with { ClassNames = train.ClassNames };
+        var loss = request.Loss is null ? Targets.DefaultLoss(network) : Loss.Parse(request.Loss);
         var optimizer = Optimizer.Create(request.Optimizer);
-        var weights = checkpoint is not null ? FromCheckpoint(checkpoint, model, checkpointPath)
-            : request.WeightsPath is not null ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed, log).Weights
-            : Weights.Initialize(model, request.Fit.Seed);
 
         Directory.CreateDirectory(dir);
         var fit = request.Fit with { CheckpointPath = checkpointPath, Augment = request.Augment is not null };
-        using var trainer = new Trainer(model, weights, loss, optimizer, fit, log);
+        using var trainer = new Trainer(network, loss, optimizer, fit, log);
         if (checkpoint is not null)
         {
             trainer.Restore(checkpoint);
@@ -77,11 +77,11 @@ public static class TrainJob
         var history = trainer.Fit(train, validation, run.ToJson());
 
         string modelPath = Path.Combine(dir, ModelFile);
-        Exporter.Save(model, trainer.CurrentWeights(), ExportInfo.For(model, train.ClassNames), modelPath);
+        Exporter.Save(trainer.Network, modelPath);
         string historyPath = Path.Combine(dir, HistoryFile);
         AtomicText.Write(historyPath, history.ToJson());
         string curvesPath = Path.Combine(dir, CurvesFile);
-        Curves.Save(history, curvesPath, model.Name);
+        Curves.Save(history, curvesPath, network.Name, request.SmoothCurves);
         var (testLoss, testAcc) = test is null ? (double.NaN, double.NaN) : trainer.Evaluate(test);
         return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, history, test?.Count ?? 0);
     }
@@ -95,25 +95,24 @@ public static class TrainJob
         return recipe with { InputShape = model.InputShape, Classes = classes };
     }
 
-    private static void CheckClasses(Model model, IExampleSource train)
+    private static void CheckClasses(Network network, IExampleSource train)
     {
-        long units = model.OutputShape[^1];
+        long units = network.Units;
         bool fits = units == 1 ? train.ClassNames.Count == 2 : units == train.ClassNames.Count;
         if (!fits)
             throw new ArgumentException(
-                $"Model '{model.Name}' has {(units == 1 ? "one sigmoid output (2 classes)" : $"{units} outputs")}, but the data has {train.ClassNames.Count} classes; pass --classes {(train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count)}.");
+                $"Model '{network.Name}' has {(units == 1 ? "one sigmoid output (2 classes)" : $"{units} outputs")}, but the data has {train.ClassNames.Count} classes; pass --classes {(train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count)}.");
     }
 
-    private static Weights FromCheckpoint(Checkpoint checkpoint, Model model, string path)
+    private static Weights FromCheckpoint(Checkpoint checkpoint, Network network, string path)
     {
         var w = new Weights();
         var missing = new List<string>();
-        foreach (var p in model.AllParams)
+        foreach (var p in network.Parameters)
             if (checkpoint.Tensors.TryGetValue(p.Name, out var t)) w.Set(t);
             else missing.Add(p.Name);
         if (missing.Count > 0)
-            throw new InvalidDataException($"Checkpoint '{path}' lacks weights of model '{model.Name}': {string.Join(", ", missing)}.");
-        w.CheckFits(model, path);
+            throw new InvalidDataException($"Checkpoint '{path}' lacks weights of model '{network.Name}': {string.Join(", ", missing)}.");
         return w;
     }
 }

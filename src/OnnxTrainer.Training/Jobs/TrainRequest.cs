@@ -29,6 +29,9 @@ public sealed record TrainRequest
     public string? WeightsPath { get; init; }
     public bool Resume { get; init; }
     public required string OutDir { get; init; }
+
+    /// <summary>Listing 5.24: curves.png also shows the curves smoothed with this factor (raw points faint); null for raw only.</summary>
+    public double? SmoothCurves { get; init; }
 }
 
 /// <summary>Where a training run put its files, and its test metrics (NaN, with TestCount 0, when the data has no test set).</summary>

@@ -27,7 +27,7 @@ internal sealed class CarriedTensors : IDisposable
             _host[s] = new float[names.Count][];
             for (int i = 0; i < names.Count; i++)
             {
-                long count = dims[i].Aggregate(1L, (a, d) => a * d);
+                long count = Shapes.Product(dims[i]);
                 if (device == ExecutionDevice.Cpu)
                 {
                     _host[s][i] = new float[count];
@@ -81,7 +81,7 @@ internal sealed class CarriedTensors : IDisposable
                 data = (float[])_host[Current][i].Clone();
             else
             {
-                data = new float[Dims[i].Aggregate(1L, (a, d) => a * d)];
+                data = new float[Shapes.Product(Dims[i])];
                 using var dst = OrtValue.CreateTensorValueFromMemory(data, Dims[i]);
                 OrtEnv.Instance().CopyTensors([_sets[Current][i]], [dst], null);
             }

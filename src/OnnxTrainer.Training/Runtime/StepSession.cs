@@ -45,16 +45,16 @@ public sealed class StepSession : IDisposable
             device, allocator);
         _carried.Load(initial);
 
-        _inputDims = step.Graph.TypeOf(TrainStepGraph.Input).Dims[1..];
+        _inputDims = step.Graph.TypeOf(step.Network.Input.Name).Dims[1..];
         var targetType = step.Graph.TypeOf(TrainStepGraph.Target);
         _targetDims = targetType.Dims[1..];
         _sparseTargets = targetType.Elem == ElementType.Int64;
-        Input = new float[maxBatch * Product(_inputDims)];
-        TargetWidth = (int)Product(_targetDims);
+        Input = new float[maxBatch * Shapes.Product(_inputDims)];
+        TargetWidth = (int)Shapes.Product(_targetDims);
         if (_sparseTargets) TargetLabels = new long[maxBatch];
         else TargetFloats = new float[maxBatch * TargetWidth];
-        Masks = step.Masks.Select(m => new float[maxBatch * Product(m.Dims[1..])]).ToArray();
-        Output = new float[maxBatch * Product(eval.Graph.TypeOf(Models.ForwardGraph.OutputName).Dims[1..])];
+        Masks = step.Masks.Select(m => new float[maxBatch * Shapes.Product(m.Dims[1..])]).ToArray();
+        Output = new float[maxBatch * Shapes.Product(eval.Graph.TypeOf(step.Network.Output).Dims[1..])];
 
         _lrValue = OrtValue.CreateTensorValueFromMemory(_lr, []);
         _stepValue = OrtValue.CreateTensorValueFromMemory(_stepNumber, []);
@@ -111,7 +111,7 @@ public sealed class StepSession : IDisposable
             var values = ValuesFor(batch);
             foreach (var binding in _trainBindings)
             {
-                binding.BindInput(TrainStepGraph.Input, values.Input);
+                binding.BindInput(_step.Network.Input.Name, values.Input);
                 binding.BindInput(TrainStepGraph.Target, values.Target);
                 for (int m = 0; m < values.Masks.Length; m++) binding.BindInput(_step.Masks[m].Input, values.Masks[m]);
             }
@@ -131,9 +131,9 @@ public sealed class StepSession : IDisposable
         var values = ValuesFor(batch);
         if (batch != _boundEvalBatch)
         {
-            _evalBinding.BindInput(TrainStepGraph.Input, values.Input);
+            _evalBinding.BindInput(_step.Network.Input.Name, values.Input);
             _evalBinding.BindInput(TrainStepGraph.Target, values.Target);
-            _evalBinding.BindOutput(Models.ForwardGraph.OutputName, values.Output);
+            _evalBinding.BindOutput(_step.Network.Output, values.Output);
             _boundEvalBatch = batch;
         }
         var current = _carried.Set(_carried.Current);
@@ -176,9 +176,9 @@ public sealed class StepSession : IDisposable
         if (_batchValues.TryGetValue(batch, out var v)) return v;
         OrtValue Wrap<T>(T[] buffer, long[] exampleDims) where T : unmanaged =>
             OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                new Memory<T>(buffer, 0, (int)(batch * Product(exampleDims))), [batch, .. exampleDims]);
+                new Memory<T>(buffer, 0, (int)(batch * Shapes.Product(exampleDims))), [batch, .. exampleDims]);
         var masks = _step.Masks.Select((m, i) => Wrap(Masks[i], m.Dims[1..])).ToArray();
-        var outputDims = _evalGraph.Graph.TypeOf(Models.ForwardGraph.OutputName).Dims[1..];
+        var outputDims = _evalGraph.Graph.TypeOf(_step.Network.Output).Dims[1..];
         v = new BatchValues(
             Wrap(Input, _inputDims),
             _sparseTargets ? Wrap(TargetLabels!, _targetDims) : Wrap(TargetFloats!, _targetDims),
@@ -187,8 +187,6 @@ public sealed class StepSession : IDisposable
         _batchValues[batch] = v;
         return v;
     }
-
-    private static long Product(long[] dims) => dims.Aggregate(1L, (a, d) => a * d);
 
     private sealed record BatchValues(OrtValue Input, OrtValue Target, OrtValue[] Masks, OrtValue Output) : IDisposable
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Onnx.Formats;
 
@@ -16,7 +17,7 @@ namespace OnnxTrainer.Training.Transfer;
 /// </summary>
 public sealed class FeatureSet(float[] features, int[] labels, long[] shape, IReadOnlyList<string> classNames) : IExampleSource
 {
-    private readonly int _size = (int)shape.Aggregate(1L, (a, d) => a * d);
+    private readonly int _size = (int)Shapes.Product(shape);
 
     public int Count => labels.Length;
 
@@ -49,13 +50,14 @@ public static class FeatureCache
     public const string Format = "onnx-trainer-features/1";
 
     /// <summary>
-    /// The features of <paramref name="data"/> under <paramref name="baseModel"/> with <paramref name="weights"/>;
+    /// The features of <paramref name="data"/> under the base network <paramref name="baseModel"/> (its output);
     /// read from <paramref name="cacheDir"/> when it holds them, else computed (and written there when a folder is given).
     /// </summary>
     /// <param name="dataKey">What the data is (spec, split, classes), part of the cache key; the labels are hashed too.</param>
-    public static FeatureSet Extract(Model baseModel, Weights weights, IExampleSource data, string dataKey, int batchSize,
+    public static FeatureSet Extract(Network baseModel, IExampleSource data, string dataKey, int batchSize,
         string? cacheDir, TextWriter log, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0)
     {
+        var weights = baseModel.CurrentWeights();
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var labels = new int[data.Count];
         for (int i = 0; i < labels.Length; i++) labels[i] = data.Label(i);
@@ -67,12 +69,11 @@ public static class FeatureCache
             return cached;
         }
 
-        var output = baseModel.OutputShape; // Keras (H, W, C)
-        long[] shape = output.Length == 3 ? [output[2], output[0], output[1]] : output;
-        int size = (int)shape.Aggregate(1L, (a, d) => a * d);
+        long[] shape = baseModel.Graph.TypeOf(baseModel.Output).Dims[1..]; // (C, H, W) of a feature map
+        int size = (int)Shapes.Product(shape);
         var features = new float[(long)data.Count * size];
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        Run(baseModel, weights, data, batchSize, features, size, device, threads);
+        Run(baseModel, data, batchSize, features, size, device, threads);
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         log.WriteLine(FormattableString.Invariant(
             $"Features: ran {baseModel.Name} over {data.Count} examples in {seconds:0.0} s ({data.Count / seconds:0.0} images/s), output ({string.Join(", ", shape)})."));
@@ -95,13 +96,14 @@ public static class FeatureCache
         return set;
     }
 
-    private static void Run(Model baseModel, Weights weights, IExampleSource data, int batchSize, float[] features, int size,
+    private static void Run(Network baseModel, IExampleSource data, int batchSize, float[] features, int size,
         ExecutionDevice device, int threads)
     {
-        var graph = ForwardGraph.Build(baseModel, weights, training: false).Graph;
+        var graph = baseModel.Graph.Clone();
+        Autodiff.Passes.StripForInference.Apply(graph, baseModel.Masks.Select(m => m.Input));
         using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
-        long per = data.ExampleShape.Aggregate(1L, (a, d) => a * d);
+        long per = Shapes.Product(data.ExampleShape);
         var input = new float[batchSize * per];
         var indices = new int[batchSize];
         using var run = new RunOptions();
@@ -113,8 +115,8 @@ public static class FeatureCache
             using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, (int)(n * per)),
                 [n, .. data.ExampleShape]);
             using var y = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features.AsMemory(start * size, n * size),
-                [n, .. graph.TypeOf(ForwardGraph.OutputName).Dims[1..]]);
-            session.Run(run, [ForwardGraph.InputName], [x], [ForwardGraph.OutputName], [y]);
+                [n, .. graph.TypeOf(baseModel.Output).Dims[1..]]);
+            session.Run(run, [baseModel.Input.Name], [x], [baseModel.Output], [y]);
         }
     }
 
@@ -129,15 +131,15 @@ public static class FeatureCache
     }
 
     /// <summary>SHA-256 over the base's structure and preprocessing, every weight's name, shape and bytes, and the data's identity and labels.</summary>
-    private static string Key(Model baseModel, Weights weights, string dataKey, int[] labels, IReadOnlyList<string> classNames)
+    private static string Key(Network baseModel, Weights weights, string dataKey, int[] labels, IReadOnlyList<string> classNames)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
         Text(Format);
-        Text(string.Join(",", baseModel.InputShape));
-        Text(baseModel.Preprocessing.Name());
-        foreach (var placed in baseModel.Placed) Text(placed.Layer.ToString());
-        foreach (var p in baseModel.AllParams)
+        Text(string.Join(",", baseModel.Input.ExampleDims));
+        Text(baseModel.Input.Preprocessing);
+        Text(GraphText.Render(baseModel.Graph));
+        foreach (var p in baseModel.Parameters)
         {
             Text(p.Name + ":" + string.Join(",", p.Dims));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights[p.Name].Floats.AsSpan()));

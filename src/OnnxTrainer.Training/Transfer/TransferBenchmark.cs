@@ -1,7 +1,7 @@
 using OnnxTrainer.Runtime;
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Bench;
 
@@ -19,10 +19,10 @@ public static class TransferBenchmark
     public static StepTiming Run(string workload, long[] input, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string trainableFrom = "block5_conv1")
     {
-        var headed = Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = input, Classes = 1 });
+        var headed = ZooNetwork.Initialize(Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = input, Classes = 1 }), seed: 1);
         return workload switch
         {
-            "forward" => Forward(Zoo.Build("vgg16-base", new ZooOptions { InputShape = input }), batch, repeats, device, threads),
+            "forward" => Forward(ZooNetwork.Initialize(Zoo.Build("vgg16-base", new ZooOptions { InputShape = input }), seed: 1), batch, repeats, device, threads),
             "frozen" => Named(TrainStepBenchmark.Run(headed.FreezeBase(), batch, warmup: 2, repeats, device, threads), "train-step vgg16-base+dense256 --freeze-base"),
             "fine-tune" => Named(TrainStepBenchmark.Run(headed.TrainableFrom(trainableFrom), batch, warmup: 2, repeats, device, threads),
                 $"train-step vgg16-base+dense256 --trainable-from {trainableFrom}"),
@@ -31,38 +31,23 @@ public static class TransferBenchmark
     }
 
     /// <summary>Median time of the inference forward pass (what FeatureCache runs per batch).</summary>
-    public static StepTiming Forward(Model model, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0, int warmup = 2)
+    public static StepTiming Forward(Network model, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0, int warmup = 2)
     {
-        var graph = ForwardGraph.Build(model, Weights.Initialize(model, seed: 1), training: false).Graph;
+        var graph = model.Graph.Clone();
+        Autodiff.Passes.StripForInference.Apply(graph, model.Masks.Select(m => m.Input));
         using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
-        var (h, w, c) = (model.InputShape[0], model.InputShape[1], model.InputShape[2]);
+        var (c, h, w) = (model.Input.ExampleDims[0], model.Input.ExampleDims[1], model.Input.ExampleDims[2]);
         var input = new float[batch * c * h * w];
         var rng = new SeededRandom(7);
         for (int i = 0; i < input.Length; i++) input[i] = rng.NextFloat() * 255f;
-        var outDims = graph.TypeOf(ForwardGraph.OutputName).Dims;
-        var output = new float[batch * outDims[1..].Aggregate(1L, (a, d) => a * d)];
+        var outDims = graph.TypeOf(model.Output).Dims;
+        var output = new float[batch * Shapes.Product(outDims.AsSpan(1))];
         using var x = OrtValue.CreateTensorValueFromMemory(input, [batch, c, h, w]);
         using var y = OrtValue.CreateTensorValueFromMemory(output, [batch, .. outDims[1..]]);
         using var run = new RunOptions();
-        var times = new double[repeats];
-        for (int i = -warmup; i < repeats; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            session.Run(run, [ForwardGraph.InputName], [x], [ForwardGraph.OutputName], [y]);
-            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new StepTiming($"forward {model.Name} {h}x{w}", batch, repeats, times[repeats / 2], times[0]);
-    }
-
-    /// <summary>Peak resident memory of this process so far (VmHWM), in MiB; null where /proc is not there.</summary>
-    public static double? PeakResidentMiB()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return null;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        var timing = MedianTimer.Measure(_ => session.Run(run, [model.Input.Name], [x], [model.Output], [y]), warmup, repeats);
+        return new StepTiming($"forward {model.Name} {h}x{w}", batch, repeats, timing.MedianMs, timing.MinMs);
     }
 
     private static StepTiming Named(StepTiming t, string what) => t with { What = what };

@@ -4,6 +4,7 @@ using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx.Formats;
 using OnnxTrainer.Training.Export;
 using OnnxTrainer.Training.Fitting;
@@ -34,6 +35,10 @@ public sealed record TransferDemoOptions
     public int BatchSize { get; init; } = 20;
     public long Seed { get; init; } = 1;
     public string? FashionDirectory { get; init; }
+
+    /// <summary>Listing 5.24: the curves also smoothed with this factor (raw points faint); null for raw only.</summary>
+    public double? SmoothCurves { get; init; }
+
     public required string OutDir { get; init; }
 }
 
@@ -79,7 +84,8 @@ public static class TransferDemo
         else
         {
             log.WriteLine($"== Pretraining {pretrainModel.Name} on 8 classes ({o.PretrainEpochs} epochs)");
-            using var trainer = new Trainer(pretrainModel, Weights.Initialize(pretrainModel, o.Seed), Targets.DefaultLoss(pretrainModel),
+            var pretrainNetwork = ZooNetwork.Initialize(pretrainModel, o.Seed);
+            using var trainer = new Trainer(pretrainNetwork, Targets.DefaultLoss(pretrainNetwork),
                 Optimizer.Create("rmsprop"), fit with { Epochs = o.PretrainEpochs, BatchSize = 64 }, log);
             trainer.Fit(new DatasetSource(pretrainTrain), null);
             var (_, acc) = trainer.Evaluate(new DatasetSource(pretrainTest));
@@ -91,17 +97,18 @@ public static class TransferDemo
             log.WriteLine(Invariant($"Pretrained: test_acc {acc:0.0000} on the 8 classes ({Seconds(started):0} s); weights in {pretrained}."));
         }
 
-        var headed = Zoo.Build("mnist-convnet", new ZooOptions { Head = "dense256", Classes = 1 });
+        var headed = ZooNetwork.Initialize(Zoo.Build("mnist-convnet", new ZooOptions { Head = "dense256", Classes = 1 }), o.Seed, "mnist-convnet+dense256")
+            with { ClassNames = test.ClassNames };
         var sources = (Train: new DatasetSource(train), Validation: new DatasetSource(validation), Test: new DatasetSource(test));
 
         // 2. From scratch: the same network, glorot-uniform weights.
         started = Now();
         log.WriteLine($"== From scratch: {headed.Name} ({o.Epochs} epochs)");
-        using (var trainer = new Trainer(headed, Weights.Initialize(headed, o.Seed), Targets.DefaultLoss(headed), Optimizer.Create("rmsprop"), fit, log))
+        using (var trainer = new Trainer(headed, Targets.DefaultLoss(headed), Optimizer.Create("rmsprop"), fit, log))
         {
             var history = trainer.Fit(sources.Train, sources.Validation);
             var (loss, acc) = trainer.Evaluate(sources.Test);
-            Save(o.OutDir, "scratch", headed, trainer.CurrentWeights(), history, test.ClassNames);
+            Save(o.OutDir, "scratch", trainer.Network, history, o.SmoothCurves);
             results.Add(new DemoResult("from scratch", headed.TrainableParamCount, o.Epochs, loss, acc, Seconds(started)));
         }
 
@@ -109,23 +116,23 @@ public static class TransferDemo
         started = Now();
         var frozen = headed.FreezeBase();
         log.WriteLine($"== Feature extraction: {frozen.Name}, base from {pretrained} ({o.Epochs} epochs)");
-        var imported = WeightFiles.Load(pretrained, frozen, o.Seed, log).Weights;
-        var fe = FeatureExtraction.Fit(frozen, imported, sources.Train, sources.Validation, sources.Test,
+        frozen = frozen.WithWeights(WeightFiles.Load(pretrained, frozen, o.Seed, log).Weights, pretrained);
+        var fe = FeatureExtraction.Fit(frozen, sources.Train, sources.Validation, sources.Test,
             $"fashion-mnist:{string.Join(",", o.Classes)}:{o.PerClass}+{o.ValidationPerClass}", Targets.DefaultLoss(frozen), "rmsprop", fit,
             Path.Combine(o.OutDir, "features"), log);
-        Save(o.OutDir, "feature-extraction", frozen, fe.Weights, fe.History, test.ClassNames);
+        Save(o.OutDir, "feature-extraction", fe.Network, fe.History, o.SmoothCurves);
         results.Add(new DemoResult("feature extraction", frozen.TrainableParamCount, o.Epochs, fe.Test!.Value.Loss, fe.Test.Value.Acc, Seconds(started)));
 
         // 4. Fine-tuning: from the feature-extraction model, the top conv layer trains too, at a lower learning rate.
         started = Now();
-        var tuned = headed.TrainableFrom(o.FineTuneFrom);
+        var tuned = fe.Network.TrainableFrom(o.FineTuneFrom);
         log.WriteLine($"== Fine-tuning from {o.FineTuneFrom}: {o.FineTuneEpochs} epochs at lr {o.FineTuneLearningRate.ToString(CultureInfo.InvariantCulture)}, after feature extraction");
-        using (var trainer = new Trainer(tuned, fe.Weights, Targets.DefaultLoss(tuned), Optimizer.Create("rmsprop"),
+        using (var trainer = new Trainer(tuned, Targets.DefaultLoss(tuned), Optimizer.Create("rmsprop"),
                    fit with { Epochs = o.FineTuneEpochs, LearningRate = o.FineTuneLearningRate }, log))
         {
             var history = trainer.Fit(sources.Train, sources.Validation);
             var (loss, acc) = trainer.Evaluate(sources.Test);
-            Save(o.OutDir, "fine-tuning", tuned, trainer.CurrentWeights(), history, test.ClassNames);
+            Save(o.OutDir, "fine-tuning", trainer.Network, history, o.SmoothCurves);
             results.Add(new DemoResult($"fine-tuning from {o.FineTuneFrom}", tuned.TrainableParamCount, o.Epochs + o.FineTuneEpochs, loss, acc,
                 results[^1].Seconds + Seconds(started)));
         }
@@ -143,11 +150,11 @@ public static class TransferDemo
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static void Save(string dir, string name, Model model, Weights weights, History history, IReadOnlyList<string> classNames)
+    private static void Save(string dir, string name, Network network, History history, double? smoothing)
     {
-        Exporter.Save(model, weights, ExportInfo.For(model, classNames), Path.Combine(dir, name + ".onnx"));
+        Exporter.Save(network, Path.Combine(dir, name + ".onnx"));
         AtomicText.Write(Path.Combine(dir, name + ".history.json"), history.ToJson());
-        Curves.Save(history, Path.Combine(dir, name + ".curves.png"), $"{model.Name}: {name}");
+        Curves.Save(history, Path.Combine(dir, name + ".curves.png"), $"{network.Name}: {name}", smoothing);
     }
 
     private static long Now() => System.Diagnostics.Stopwatch.GetTimestamp();

@@ -2,6 +2,8 @@ using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
+using OnnxTrainer.Training.Networks;
 using OnnxTrainer.Training.Export;
 using OnnxTrainer.Training.Import;
 using OnnxTrainer.Training.Jobs;
@@ -111,24 +113,21 @@ public static class TransferJob
             TrainableFrom = null,
             Classes = request.Recipe.Classes ?? (classes == 2 ? 1 : classes),
         };
-        var model = recipe.Build();
-        var loss = request.Loss is null ? Targets.DefaultLoss(model) : Loss.Parse(request.Loss);
-        var weights = request.WeightsPath is not null
-            ? WeightFiles.Load(request.WeightsPath, model, request.Fit.Seed, log).Weights
-            : Weights.Initialize(model, request.Fit.Seed);
+        var network = NetworkFactory.Build(recipe, request.Fit.Seed, request.WeightsPath, log) with { ClassNames = train.ClassNames };
+        var loss = request.Loss is null ? Targets.DefaultLoss(network) : Loss.Parse(request.Loss);
         if (request.WeightsPath is null) log.WriteLine("Warning: no --weights: the base's features come from random weights.");
 
         Directory.CreateDirectory(dir);
         string dataKey = $"{spec}|split={request.ValidationSplit}";
-        var result = FeatureExtraction.Fit(model, weights, train, validation, test, dataKey, loss, request.Optimizer, request.Fit with { CheckpointPath = checkpointPath, Augment = false },
+        var result = FeatureExtraction.Fit(network, train, validation, test, dataKey, loss, request.Optimizer, request.Fit with { CheckpointPath = checkpointPath, Augment = false },
             cacheDir, log);
 
         string modelPath = Path.Combine(dir, TrainJob.ModelFile);
-        Exporter.Save(model, result.Weights, ExportInfo.For(recipe, model, train.ClassNames), modelPath);
+        Exporter.Save(result.Network, modelPath);
         string historyPath = Path.Combine(dir, TrainJob.HistoryFile);
         AtomicText.Write(historyPath, result.History.ToJson());
         string curvesPath = Path.Combine(dir, TrainJob.CurvesFile);
-        Curves.Save(result.History, curvesPath, model.Name + " (feature extraction)");
+        Curves.Save(result.History, curvesPath, network.Name + " (feature extraction)", request.SmoothCurves);
         var (testLoss, testAcc) = result.Test ?? (double.NaN, double.NaN);
         return new TrainResult(modelPath, checkpointPath, historyPath, curvesPath, testLoss, testAcc, result.History, test?.Count ?? 0);
     }

@@ -152,7 +152,7 @@ internal static class FiniteDifferences
     {
         var dims = b.DimsOf(y);
         Assert.True(dims.All(d => d >= 0), $"y must have a static shape, got {b.TypeOf(y)}.");
-        int count = (int)dims.Aggregate(1L, (a, d) => a * d);
+        int count = (int)Shapes.Product(dims);
         var r = Numeric.Random(count, seed);
         string projection = b.Floats("R", r, dims);
         string loss = b.Op("ReduceSum", [b.Op("Mul", [y, projection])], "loss", GraphBuilder.A("keepdims", 0L));
@@ -164,5 +164,5 @@ internal static class FiniteDifferences
 
     /// <summary>Random well-conditioned values in [low, high].</summary>
     public static Tensor Random(string name, int seed, float low, float high, params long[] dims) =>
-        Tensor.FromFloats(name, Numeric.Random((int)dims.Aggregate(1L, (a, d) => a * d), seed, low, high), dims);
+        Tensor.FromFloats(name, Numeric.Random((int)Shapes.Product(dims), seed, low, high), dims);
 }

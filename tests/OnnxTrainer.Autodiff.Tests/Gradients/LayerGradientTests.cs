@@ -154,7 +154,7 @@ public class LayerGradientTests
     /// <summary>Random values with no two equal within 2e-2 (so FD steps never swap a window's maximum).</summary>
     private static Tensor Distinct(string name, int seed, long[] dims)
     {
-        int count = (int)dims.Aggregate(1L, (a, d) => a * d);
+        int count = (int)Shapes.Product(dims);
         var values = Enumerable.Range(0, count).Select(i => (i - count / 2) * 0.05f).ToArray();
         var rng = new Random(seed);
         rng.Shuffle(values);

@@ -99,7 +99,7 @@ public class OptimizerTests
         int seed = 100;
         foreach (var (p, dims) in Params)
         {
-            int count = (int)dims.Aggregate(1L, (a, d) => a * d);
+            int count = (int)Shapes.Product(dims);
             values[p] = Numeric.Random(count, seed++);
             foreach (var s in opt.SlotsFor(p, dims)) values[s.Name] = new float[count];
         }

@@ -1,5 +1,5 @@
+using OnnxTrainer.Onnx;
 using OnnxTrainer.Data.Augmentation;
-using OnnxTrainer.Models;
 
 namespace OnnxTrainer.Data.Tests.Augmentation;
 

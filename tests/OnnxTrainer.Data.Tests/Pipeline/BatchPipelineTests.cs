@@ -1,8 +1,8 @@
+using OnnxTrainer.Onnx;
 using OnnxTrainer.Data.Augmentation;
 using OnnxTrainer.Data.Folders;
 using OnnxTrainer.Data.Pipeline;
 using OnnxTrainer.Data.Tests.Folders;
-using OnnxTrainer.Models;
 
 namespace OnnxTrainer.Data.Tests.Pipeline;
 

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.TestSupport;
@@ -20,7 +21,7 @@ public class KerasImportTests
         string path = Temp("mnist.h5");
         KerasFiles.Write(path, keras, KerasFileKind.SaveWeights);
 
-        var imported = WeightFiles.Load(path, model, seed: 1);
+        var imported = WeightFiles.Load(path, ZooNetwork.Initialize(model, 1), seed: 1);
 
         Assert.Equal(WeightFormat.KerasH5, imported.Report.Format);
         Assert.Equal(10, imported.Report.LoadedTensors);
@@ -49,8 +50,8 @@ public class KerasImportTests
         KerasFiles.Write(plain, keras, KerasFileKind.SaveWeights);
         KerasFiles.Write(other, keras, kind, nestedName: "mnist_base", nestedCount: 1 + SmallConvnet.MnistBaseLength);
 
-        var expected = WeightFiles.Load(plain, model, seed: 1).Weights;
-        var actual = WeightFiles.Load(other, model, seed: 1).Weights;
+        var expected = WeightFiles.Load(plain, ZooNetwork.Initialize(model, 1), seed: 1).Weights;
+        var actual = WeightFiles.Load(other, ZooNetwork.Initialize(model, 1), seed: 1).Weights;
 
         Assert.Equal(expected.Names, actual.Names);
         foreach (var name in expected.Names) Assert.Equal(expected[name].Floats, actual[name].Floats);
@@ -64,7 +65,7 @@ public class KerasImportTests
         string path = Temp("vgg16.h5");
         KerasFiles.Write(path, keras, KerasFileKind.SaveWeights);
 
-        var w = WeightFiles.Load(path, model, seed: 1).Weights;
+        var w = WeightFiles.Load(path, ZooNetwork.Initialize(model, 1), seed: 1).Weights;
 
         var kernel = keras.Single(l => l.Layer == "block3_conv2").Weights[0]; // [3,3,4,4] HWIO
         var oihw = w["block3_conv2/W"];
@@ -93,12 +94,12 @@ public class KerasImportTests
         string path = Temp("notop.h5");
         KerasFiles.Write(path, notop, KerasFileKind.SaveWeights);
 
-        var intoBase = WeightFiles.Load(path, TinyModels.Base(), seed: 1);
+        var intoBase = WeightFiles.Load(path, ZooNetwork.Initialize(TinyModels.Base(), 1), seed: 1);
         Assert.Equal(26, intoBase.Report.LoadedTensors);
         Assert.Equal(Preprocessing.Caffe, intoBase.Report.Preprocessing);
 
         var head = TinyModels.WithHead();
-        var intoHead = WeightFiles.Load(path, head, seed: 4);
+        var intoHead = WeightFiles.Load(path, ZooNetwork.Initialize(head, 4), seed: 4);
         Assert.Equal(26, intoHead.Report.LoadedTensors);
         Assert.Equal(["dense_1", "dense_2"], intoHead.Report.InitializedLayers);
         var fresh = Weights.Initialize(head, seed: 4);
@@ -115,13 +116,13 @@ public class KerasImportTests
         KerasFiles.Write(withTop, top, KerasFileKind.SaveWeights);
         KerasFiles.Write(notop, KerasFiles.RandomWeights(TinyModels.Base(), seed: 13), KerasFileKind.SaveWeights);
 
-        var intoBase = WeightFiles.Load(withTop, TinyModels.Base(), seed: 1);
+        var intoBase = WeightFiles.Load(withTop, ZooNetwork.Initialize(TinyModels.Base(), 1), seed: 1);
         Assert.Equal(["kernel:0", "bias:0", "kernel:0", "bias:0", "kernel:0", "bias:0"], intoBase.Report.Unused.Select(n => n.Split('/')[^1]));
         Assert.Contains("not used (the file's classifier)", intoBase.Report.Describe());
-        var intoHead = WeightFiles.Load(withTop, TinyModels.WithHead("dense256-dropout", 3), seed: 1);
+        var intoHead = WeightFiles.Load(withTop, ZooNetwork.Initialize(TinyModels.WithHead("dense256-dropout", 3), 1), seed: 1);
         Assert.Equal(["dense_1", "dense_2"], intoHead.Report.InitializedLayers);
 
-        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(notop, TinyModels.WithTop(), seed: 1));
+        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(notop, ZooNetwork.Initialize(TinyModels.WithTop(), 1), seed: 1));
         foreach (var missing in new[] { "missing fc1/W [16,6]", "missing fc1/B [6]", "missing fc2/W [6,6]", "missing fc2/B [6]", "missing predictions/W [6,5]", "missing predictions/B [5]" })
             Assert.Contains(missing, e.Message);
         Assert.Contains("(6 problems)", e.Message);
@@ -141,7 +142,7 @@ public class KerasImportTests
         string path = Temp("broken.h5");
         KerasFiles.Write(path, broken, KerasFileKind.SaveWeights);
 
-        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, model, seed: 1));
+        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, ZooNetwork.Initialize(model, 1), seed: 1));
 
         Assert.Contains("conv2d_2/kernel:0 is [3,3,32,65], the model's conv2d_2/W needs [3,3,32,64] (Keras HWIO)", e.Message);
         Assert.Contains("layer conv2d_3 has 1 weights in the file (conv2d_3/kernel:0), the model's has 2 (conv2d_3/W, conv2d_3/B)", e.Message);
@@ -157,7 +158,7 @@ public class KerasImportTests
     {
         string path = Temp("other.h5");
         new PureHDF.H5File { ["data"] = new float[] { 1, 2 } }.Write(path);
-        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, Mnist(), seed: 1));
+        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, ZooNetwork.Initialize(Mnist(), 1), seed: 1));
         Assert.Contains("without a 'layer_names' attribute", e.Message);
     }
 }

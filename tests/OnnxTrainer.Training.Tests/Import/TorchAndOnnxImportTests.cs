@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Models;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Onnx.Formats;
@@ -59,7 +60,7 @@ public class TorchAndOnnxImportTests
         string path = Temp("vgg16.safetensors");
         Safetensors.Write(path, torch);
 
-        var imported = WeightFiles.Load(path, TinyModels.WithTop(), seed: 1);
+        var imported = WeightFiles.Load(path, ZooNetwork.Initialize(TinyModels.WithTop(), 1), seed: 1);
 
         Assert.Equal(timm ? WeightNaming.Timm : WeightNaming.Torchvision, imported.Report.Naming);
         Assert.Equal(Preprocessing.Torch, imported.Report.Preprocessing);
@@ -75,7 +76,7 @@ public class TorchAndOnnxImportTests
         string path = Temp("vgg16.safetensors");
         Safetensors.Write(path, torch);
 
-        var imported = WeightFiles.Load(path, TinyModels.WithHead(), seed: 1);
+        var imported = WeightFiles.Load(path, ZooNetwork.Initialize(TinyModels.WithHead(), 1), seed: 1);
 
         Assert.Equal(26, imported.Report.LoadedTensors);
         Assert.Equal(["classifier.0.weight", "classifier.0.bias", "classifier.3.weight", "classifier.3.bias", "classifier.6.weight", "classifier.6.bias"],
@@ -92,7 +93,7 @@ public class TorchAndOnnxImportTests
         string path = Temp("vgg19ish.safetensors");
         Safetensors.Write(path, torch);
 
-        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, TinyModels.WithTop(), seed: 1));
+        var e = Assert.Throws<ModelException>(() => WeightFiles.Load(path, ZooNetwork.Initialize(TinyModels.WithTop(), 1), seed: 1));
 
         Assert.Contains("missing block5_conv3/W [4,4,3,3]", e.Message);
         Assert.Contains("unexpected features.16.weight [4,4,1,1]", e.Message);
@@ -105,9 +106,9 @@ public class TorchAndOnnxImportTests
         var model = TinyModels.WithHead().WithPreprocessing(Preprocessing.Caffe);
         var weights = Weights.Initialize(model, seed: 8);
         string path = Temp("model.onnx");
-        Exporter.Save(model, weights, ExportInfo.For(model), path);
+        Exporter.Save(ZooNetwork.Build(model, weights), path);
 
-        var imported = WeightFiles.Load(path, TinyModels.WithHead(), seed: 1);
+        var imported = WeightFiles.Load(path, ZooNetwork.Initialize(TinyModels.WithHead(), 1), seed: 1);
 
         Assert.Equal(WeightFormat.Onnx, imported.Report.Format);
         Assert.Empty(imported.Report.InitializedLayers);
@@ -125,8 +126,8 @@ public class TorchAndOnnxImportTests
         Safetensors.Write(checkpoint, weights.All.Concat([Tensor.FromFloats("rmsprop/rms/dense_2/W", new float[640], 64, 10)]));
         WeightFiles.Save(weights, Preprocessing.None, saved);
 
-        Assert.Equal(10, WeightFiles.Load(checkpoint, model, seed: 1).Report.LoadedTensors);
-        var fromSaved = WeightFiles.Load(saved, model, seed: 1);
+        Assert.Equal(10, WeightFiles.Load(checkpoint, ZooNetwork.Initialize(model, 1), seed: 1).Report.LoadedTensors);
+        var fromSaved = WeightFiles.Load(saved, ZooNetwork.Initialize(model, 1), seed: 1);
         Assert.Equal(Preprocessing.None, fromSaved.Report.Preprocessing);
         Assert.Equal(weights["conv2d_3/W"].Floats, fromSaved.Weights["conv2d_3/W"].Floats);
     }
@@ -140,7 +141,7 @@ public class TorchAndOnnxImportTests
         WeightFiles.Save(weights, Preprocessing.Rescale, path);
         var headed = Zoo.Build("mnist-convnet", new ZooOptions { Head = "dense256", Classes = 1 });
 
-        var imported = WeightFiles.Load(path, headed, seed: 1);
+        var imported = WeightFiles.Load(path, ZooNetwork.Initialize(headed, 1), seed: 1);
 
         Assert.Equal(6, imported.Report.LoadedTensors);
         Assert.Equal(["dense_1", "dense_2"], imported.Report.InitializedLayers);
@@ -155,10 +156,10 @@ public class TorchAndOnnxImportTests
         var model = Zoo.Build("mnist-convnet", new ZooOptions());
         string txt = Temp("w.txt");
         File.WriteAllText(txt, "x");
-        Assert.Contains("expected .h5 (Keras), .safetensors or .onnx, got '.txt'", Assert.Throws<ModelException>(() => WeightFiles.Load(txt, model, 1)).Message);
-        Assert.Contains("does not exist", Assert.Throws<ModelException>(() => WeightFiles.Load(txt + ".h5", model, 1)).Message);
+        Assert.Contains("expected .h5 (Keras), .safetensors or .onnx, got '.txt'", Assert.Throws<ModelException>(() => WeightFiles.Load(txt, ZooNetwork.Initialize(model, 1), 1)).Message);
+        Assert.Contains("does not exist", Assert.Throws<ModelException>(() => WeightFiles.Load(txt + ".h5", ZooNetwork.Initialize(model, 1), 1)).Message);
         string bad = Temp("bad.h5");
         File.WriteAllBytes(bad, Numeric.Random(64, 1).Select(f => (byte)(f * 100)).ToArray());
-        Assert.Contains("cannot be read", Assert.Throws<ModelException>(() => WeightFiles.Load(bad, model, 1)).Message);
+        Assert.Contains("cannot be read", Assert.Throws<ModelException>(() => WeightFiles.Load(bad, ZooNetwork.Initialize(model, 1), 1)).Message);
     }
 }

@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Models;
 using OnnxTrainer.Training.Fitting;
 using OnnxTrainer.Training.Import;
@@ -30,8 +31,8 @@ public class FineTuneJobTests
         var result = TransferJob.Run(request, new TransferRequest { FineTuneEpochs = 1, FineTuneLearningRate = 1e-4 }, log);
 
         var model = Zoo.Build("mnist-convnet", new ZooOptions { Head = "dense256", Classes = 10 });
-        var head = WeightFiles.Load(Path.Combine(dir, "run", TransferJob.HeadFolder, TrainJob.ModelFile), model, seed: 1).Weights;
-        var tuned = WeightFiles.Load(result.ModelPath, model, seed: 1).Weights;
+        var head = WeightFiles.Load(Path.Combine(dir, "run", TransferJob.HeadFolder, TrainJob.ModelFile), ZooNetwork.Initialize(model, 1), seed: 1).Weights;
+        var tuned = WeightFiles.Load(result.ModelPath, ZooNetwork.Initialize(model, 1), seed: 1).Weights;
         var fresh = Weights.Initialize(model, seed: 2);
         foreach (var conv in new[] { "conv2d_1/W", "conv2d_2/W", "conv2d_3/W", "conv2d_3/B" })
             Assert.Equal(pretrained[conv].Floats, head[conv].Floats); // phase 1: the base is frozen

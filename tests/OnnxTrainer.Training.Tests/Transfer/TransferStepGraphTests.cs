@@ -1,3 +1,4 @@
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Autodiff.Optimizers;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Models;
@@ -15,11 +16,12 @@ public class TransferStepGraphTests
 {
     private static TrainStepGraph Step(string? trainableFrom)
     {
-        var model = Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = [32, 32, 3], Classes = 1 });
-        model = trainableFrom is null ? model.FreezeBase() : model.TrainableFrom(trainableFrom);
+        var zoo = Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = [32, 32, 3], Classes = 1 });
         var zeros = new Weights(); // the text form never shows weight values
-        foreach (var p in model.AllParams) zeros.Set(Tensor.FromFloats(p.Name, new float[p.Count], p.Dims));
-        return TrainStepGraph.Build(model, zeros, Targets.DefaultLoss(model), Optimizer.Create("rmsprop"));
+        foreach (var p in zoo.AllParams) zeros.Set(Tensor.FromFloats(p.Name, new float[p.Count], p.Dims));
+        var model = ZooNetwork.Build(zoo, zeros);
+        model = trainableFrom is null ? model.FreezeBase() : model.TrainableFrom(trainableFrom);
+        return TrainStepGraph.Build(model, Targets.DefaultLoss(model), Optimizer.Create("rmsprop"));
     }
 
     private static List<string> BackwardLayers(TrainStepGraph step) =>

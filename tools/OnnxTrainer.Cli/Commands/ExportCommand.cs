@@ -56,16 +56,15 @@ public static class ExportCommand
         {
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
             CheckWritable(path);
-            var recipe = model.Recipe(parse);
-            var m = recipe.Build();
             long s = parse.GetValue(seed);
             var names = parse.GetValue(classNames)?.Split(',').Select(n => n.Trim()).ToList();
-            var info = ExportInfo.For(recipe, m, names);
+            var m = model.Network(parse, s) with { ClassNames = names ?? [] };
+            var info = ExportInfo.For(m);
             if (parse.GetValue(noExplain)) info = info.WithGradCamLayer(m, null);
             else if (parse.GetValue(gradCamLayer) is { } layer) info = info.WithGradCamLayer(m, layer);
             try
             {
-                Exporter.Save(m, model.LoadWeights(parse, m, s), info, path);
+                Exporter.Save(m, info, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -73,7 +72,7 @@ public static class ExportCommand
             }
             string explain = info.GradCamLayer is { } l ? $", Grad-CAM on {l}" : "";
             parse.InvocationConfiguration.Output.WriteLine(
-                $"Wrote {path}: {info.ModelName}, {KerasSummary.Thousands(m.TotalParams)} parameters, input ({string.Join(", ", m.InputShape)}) as NCHW, seed {s}{explain}.");
+                $"Wrote {path}: {info.ModelName}, {KerasSummary.Thousands(m.ParamCount)} parameters, input ({string.Join(", ", m.Input.KerasShape)}) as NCHW, seed {s}{explain}.");
             return 0;
         });
         return command;

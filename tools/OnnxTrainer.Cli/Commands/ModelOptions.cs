@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using OnnxTrainer.Models;
+using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Training.Import;
+using OnnxTrainer.Training.Networks;
 
 namespace OnnxTrainer.Cli.Commands;
 
@@ -109,12 +111,12 @@ public sealed class ModelOptions
     /// <summary>The --weights file, or null (always null for a command without --weights).</summary>
     public string? WeightsPath(ParseResult parse) => _withWeights ? parse.GetValue(Weights) : null;
 
-    /// <summary>The --weights file's weights for <paramref name="model"/> (saying what was loaded), or fresh glorot-uniform weights from <paramref name="seed"/>.</summary>
-    public Weights LoadWeights(ParseResult parse, Model model, long seed)
-    {
-        if (WeightsPath(parse) is not { } path) return OnnxTrainer.Models.Weights.Initialize(model, seed);
-        return WeightFiles.Load(path, model, seed, parse.InvocationConfiguration.Output).Weights;
-    }
+    /// <summary>
+    /// The network the options describe with the --weights file's weights (saying what was loaded) or fresh
+    /// glorot-uniform weights from <paramref name="seed"/>, frozen as the options say.
+    /// </summary>
+    public Network Network(ParseResult parse, long seed) =>
+        NetworkFactory.Build(Recipe(parse), seed, WeightsPath(parse), parse.InvocationConfiguration.Output);
 
     /// <summary>Builds the model the options describe (Zoo.Build, then freezing); errors are ModelExceptions.</summary>
     public Model Build(ParseResult parse) => Recipe(parse).Build();

@@ -15,7 +15,7 @@ public static class SummaryCommand
         {
             var m = model.Build(parse);
             var o = parse.InvocationConfiguration.Output;
-            if (model.WeightsPath(parse) is not null) model.LoadWeights(parse, m, seed: 1); // checks the file fits, says what it holds
+            if (model.WeightsPath(parse) is not null) model.Network(parse, seed: 1); // checks the file fits, says what it holds
             o.WriteLine($"Model: {m.Name}");
             // len(model.trainable_weights) of len(model.weights), before the table so the output ends with Keras' totals.
             o.WriteLine($"Trainable weight tensors: {m.TrainableWeightCount} of {m.WeightCount}");

@@ -35,6 +35,8 @@ public static class TrainCommand
         model.AddTo(command);
         var transfer = new TransferOptions();
         transfer.AddTo(command);
+        var smoothing = new SmoothingOptions();
+        smoothing.AddTo(command);
         foreach (Option o in new Option[] { data, epochs, batch, steps, validationSteps, optimizer, lr, schedule, loss, seed, split, device, threads, resume, patience, saveBest, output, augment, skipBad })
             command.Add(o);
         command.SetAction(parse =>
@@ -54,6 +56,7 @@ public static class TrainCommand
                 WeightsPath = model.WeightsPath(parse),
                 Resume = parse.GetValue(resume),
                 OutDir = dir,
+                SmoothCurves = smoothing.Value(parse),
                 Fit = new FitOptions
                 {
                     Epochs = parse.GetValue(epochs),

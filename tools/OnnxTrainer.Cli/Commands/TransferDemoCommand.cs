@@ -21,6 +21,8 @@ public static class TransferDemoCommand
         var output = new Option<string>("--out") { Description = "Folder for the models, histories, curves, cached features and results.json.", HelpName = "DIR", Required = true };
         var command = new Command("transfer-demo", "Transfer learning on Fashion-MNIST: pretrain a base on 8 classes, then on 2,000 images of the other 2 compare training from scratch, feature extraction and fine-tuning.");
         foreach (Option o in new Option[] { classes, pretrain, epochs, fineTune, perClass, lr, fineTuneLr, fineTuneFrom, data, output }) command.Add(o);
+        var smoothing = new SmoothingOptions();
+        smoothing.AddTo(command);
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -35,6 +37,7 @@ public static class TransferDemoCommand
                 FineTuneLearningRate = parse.GetValue(fineTuneLr),
                 FineTuneFrom = parse.GetValue(fineTuneFrom)!,
                 FashionDirectory = parse.GetValue(data),
+                SmoothCurves = smoothing.Value(parse),
                 OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
             }, o);
             o.WriteLine();

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using OnnxTrainer.Runtime;
+using OnnxTrainer.Training.Bench;
 
 namespace OnnxTrainer.Cli.Commands.Bench;
 
@@ -56,17 +56,5 @@ internal static class BenchImages
     }
 
     /// <summary>Median wall time in ms of <paramref name="repeats"/> calls after 3 warm-up calls.</summary>
-    public static double MedianMs(Action call, int repeats)
-    {
-        for (int i = 0; i < 3; i++) call();
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            call();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
-    }
+    public static double MedianMs(Action call, int repeats) => MedianTimer.Measure(_ => call(), warmup: 3, repeats).MedianMs;
 }

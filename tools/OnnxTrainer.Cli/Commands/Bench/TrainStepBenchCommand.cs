@@ -23,7 +23,7 @@ public static class TrainStepBenchCommand
         command.Add(threads);
         command.SetAction(parse =>
         {
-            var timing = TrainStepBenchmark.Run(model.Build(parse), parse.GetValue(batch), warmup: 3, repeats: parse.GetValue(repeats),
+            var timing = TrainStepBenchmark.Run(model.Network(parse, seed: 1), parse.GetValue(batch), warmup: 3, repeats: parse.GetValue(repeats),
                 device: parse.GetValue(device), threads: parse.GetValue(threads), optimizer: parse.GetValue(optimizer)!);
             parse.InvocationConfiguration.Output.WriteLine(timing.ToString());
             return 0;

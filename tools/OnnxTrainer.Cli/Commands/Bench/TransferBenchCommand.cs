@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxTrainer.Training.Bench;
 using OnnxTrainer.Training.Transfer;
 
 namespace OnnxTrainer.Cli.Commands.Bench;
@@ -32,7 +33,7 @@ public static class TransferBenchCommand
                     parse.GetValue(threads), parse.GetValue(from)!);
                 o.WriteLine(timing.ToString());
             }
-            if (TransferBenchmark.PeakResidentMiB() is { } mib)
+            if (MedianTimer.PeakResidentMiB() is { } mib)
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak resident memory: {mib:0} MiB"));
             return 0;
         });

@@ -1,4 +1,4 @@
-namespace OnnxTrainer.Models;
+namespace OnnxTrainer.Onnx;
 
 /// <summary>
 /// A small, portable, seeded random stream (SplitMix64): the same seed gives the same numbers on every
