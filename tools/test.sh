@@ -11,7 +11,9 @@ feed=$(bash tools/pack.sh) || exit 1
 echo "packed into $feed in $((SECONDS - start)) s"
 export ONNXTRAINER_FEED="$feed"
 log=$(mktemp)
-dotnet test OnnxTrainer.sln -c Release --nologo 2>&1 | tee "$log"
+switch=() # tools/setup.sh --gpu: the tests run on the GPU build too
+[ -f .onnx-trainer-gpu ] && switch=(-p:OnnxTrainerGpu=true)
+dotnet test OnnxTrainer.sln -c Release --nologo ${switch[@]+"${switch[@]}"} 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 awk '/(Passed|Failed)! +- +Failed:/ {
        gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }

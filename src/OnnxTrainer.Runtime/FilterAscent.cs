@@ -32,7 +32,7 @@ public sealed class FilterAscent : IDisposable
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
+        using var options = ExecutionDevices.CreateSessionOptions(ExecutionDevice.Cpu, intraOpThreads);
         _session = new InferenceSession(graph, options);
         if (!_session.InputMetadata.TryGetValue(ImageInput, out var input) || input.Dimensions is not [_, var c, var h, var w] || c < 1 || h < 1 || w < 1
             || !_session.InputMetadata.ContainsKey(FilterInput) || !_session.OutputMetadata.ContainsKey(LossOutput) || !_session.OutputMetadata.ContainsKey(GradientOutput))

@@ -62,7 +62,7 @@ public sealed class ImageModel : IDisposable
     /// <summary>Loads the .onnx file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is not an OnnxTrainer model (its metadata is missing or does not fit the graph).</exception>
-    /// <exception cref="NotSupportedException">CUDA was asked for and this ONNX Runtime build has no CUDA provider.</exception>
+    /// <exception cref="NotSupportedException">CUDA was asked for and cannot run here; the message names what is missing (<see cref="ExecutionDevices.EnsureAvailable"/>).</exception>
     public static ImageModel Load(string path, ImageModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -223,27 +223,7 @@ public sealed class ImageModel : IDisposable
     private static SessionOptions SessionOptionsFor(ImageModelOptions options)
     {
         options.Validate();
-        var so = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
-            // explain_class is an input with a default (an initializer of the same name); ONNX Runtime warns about every such input
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        if (options.Device == ExecutionDevice.Cuda)
-        {
-            const string cuda = "CUDAExecutionProvider";
-            var available = OrtEnv.Instance().GetAvailableProviders();
-            if (!available.Contains(cuda))
-            {
-                so.Dispose();
-                throw new NotSupportedException($"CUDA was asked for, but this ONNX Runtime build has no {cuda} (available: {string.Join(", ", available)}). " +
-                                                "Reference Microsoft.ML.OnnxRuntime.Gpu on a machine with CUDA, or use ExecutionDevice.Cpu.");
-            }
-            so.AppendExecutionProvider_CUDA(options.DeviceId);
-        }
-        return so;
+        return ExecutionDevices.CreateSessionOptions(options.Device, options.IntraOpThreads, options.DeviceId);
     }
 
     private static InferenceSession Create(Func<InferenceSession> create, string source)

@@ -1,15 +1,5 @@
 namespace OnnxTrainer.Runtime;
 
-/// <summary>Where ONNX Runtime runs a model.</summary>
-public enum ExecutionDevice
-{
-    /// <summary>The CPU execution provider (always available).</summary>
-    Cpu,
-
-    /// <summary>The CUDA execution provider; needs the Microsoft.ML.OnnxRuntime.Gpu package and a CUDA device.</summary>
-    Cuda,
-}
-
 /// <summary>How an image is resized to the model's input size.</summary>
 public enum ResizeMode
 {

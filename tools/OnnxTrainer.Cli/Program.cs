@@ -37,6 +37,7 @@ public static class Program
         TransferDemoCommand.Create(),
         DataCommand.Create(),
         AugmentPreviewCommand.Create(),
+        GpuCheckCommand.Create(),
     };
 
     /// <summary>Runs a command line with the given writers (Main uses the console; tests use string writers).</summary>
@@ -49,7 +50,7 @@ public static class Program
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ModelException or CliException or ArgumentException or FormatException
+        catch (Exception e) when (e is ModelException or CliException or ArgumentException or FormatException or NotSupportedException
                                        or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
             return Fail(stderr, e.Message);

@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Autodiff.Losses;
 using OnnxTrainer.Autodiff.Optimizers;
@@ -20,14 +21,25 @@ public sealed record StepTiming(string What, int Batch, int Repeats, double Medi
 /// <summary>Throughput of one model's train step (forward, loss, backward, update in one ONNX Runtime call) on random data.</summary>
 public static class TrainStepBenchmark
 {
-    public static StepTiming Run(Network model, int batch, int warmup = 3, int repeats = 20, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+    public static StepTiming Run(Network model, int batch, int warmup = 3, int repeats = 20, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string optimizer = "rmsprop", long? maxMemory = null)
+    {
+        using var session = Open(model, batch, device, threads, optimizer, maxMemory);
+        var timing = MedianTimer.Measure(i => session.Train(batch, 1e-4f, i + 1), warmup, repeats);
+        return new StepTiming($"train-step {model.Name}", batch, repeats, timing.MedianMs, timing.MinMs);
+    }
+
+    /// <summary>
+    /// A step session of <paramref name="model"/> (its current weights) with a seeded random batch of
+    /// <paramref name="batch"/> examples filled in: inputs in [0, 1), one-hot or binary targets, inverted-dropout masks of rate 0.5.
+    /// </summary>
+    public static StepSession Open(Network model, int batch, ExecutionDevice device, int threads = 0, string optimizer = "rmsprop", long? maxMemory = null)
     {
         var loss = Targets.DefaultLoss(model);
         var step = TrainStepGraph.Build(model, loss, Optimizer.Create(optimizer, new OptimizerOptions()));
         var eval = EvalStepGraph.For(step);
         Memory.MemoryBudget.CheckStep($"The train step of {model.Name}", batch, maxMemory, step.Graph, eval.Graph);
-        using var session = new StepSession(step, eval, step.InitialCarried(), batch, device, threads);
+        var session = new StepSession(step, eval, step.InitialCarried(), batch, device, threads);
         var rng = new SeededRandom(7);
         for (int i = 0; i < session.Input.Length; i++) session.Input[i] = rng.NextFloat();
         if (session.TargetFloats is { } t)
@@ -37,7 +49,6 @@ public static class TrainStepBenchmark
         }
         foreach (var mask in session.Masks)
             for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < 0.5f ? 0f : 2f;
-        var timing = MedianTimer.Measure(i => session.Train(batch, 1e-4f, i + 1), warmup, repeats);
-        return new StepTiming($"train-step {model.Name}", batch, repeats, timing.MedianMs, timing.MinMs);
+        return session;
     }
 }

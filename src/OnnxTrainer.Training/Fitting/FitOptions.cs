@@ -1,4 +1,4 @@
-using OnnxTrainer.Training.Runtime;
+using OnnxTrainer.Runtime;
 
 namespace OnnxTrainer.Training.Fitting;
 
@@ -27,7 +27,7 @@ public sealed record FitOptions
     /// <summary>Augment training batches (the source decides how); validation never is.</summary>
     public bool Augment { get; init; }
 
-    public DeviceKind Device { get; init; } = DeviceKind.Cpu;
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
     public int Threads { get; init; }
 
     /// <summary>Refuse to start when the step graphs' estimated memory exceeds this (null: the machine's available memory).</summary>

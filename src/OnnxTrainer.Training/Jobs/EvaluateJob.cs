@@ -1,9 +1,9 @@
+using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Data;
 using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Jobs;
 
@@ -13,7 +13,7 @@ namespace OnnxTrainer.Training.Jobs;
 /// </summary>
 public static class EvaluateJob
 {
-    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, DeviceKind device = DeviceKind.Cpu, long? maxMemory = null)
+    public static (double Loss, double Acc, int Count) Run(string modelPath, string data, int batchSize = 64, ExecutionDevice device = ExecutionDevice.Cpu, long? maxMemory = null)
     {
         var network = FileNetwork.FromGraph(OnnxModel.Load(modelPath), modelPath);
         if (!network.IsClassifier)
@@ -31,7 +31,7 @@ public static class EvaluateJob
         var encoding = network.Units == 1 ? TargetEncoding.Binary : TargetEncoding.OneHot;
         int width = TargetEncoder.Width(encoding, network.Classes);
 
-        using var options = Device.Options(device);
+        using var options = ExecutionDevices.CreateSessionOptions(device);
         using var session = new InferenceSession(OnnxModel.ToBytes(eval.Graph), options);
         int per = (int)Shapes.Product(test.ExampleShape);
         var input = new float[batchSize * per];

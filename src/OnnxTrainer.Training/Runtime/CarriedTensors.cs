@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using OnnxTrainer.Onnx;
@@ -11,11 +12,11 @@ namespace OnnxTrainer.Training.Runtime;
 /// </summary>
 internal sealed class CarriedTensors : IDisposable
 {
-    private readonly DeviceKind _device;
+    private readonly ExecutionDevice _device;
     private readonly OrtValue[][] _sets = new OrtValue[2][];
     private readonly float[][][] _host = new float[2][][];
 
-    public CarriedTensors(IReadOnlyList<string> names, IReadOnlyList<long[]> dims, DeviceKind device, OrtAllocator? deviceAllocator)
+    public CarriedTensors(IReadOnlyList<string> names, IReadOnlyList<long[]> dims, ExecutionDevice device, OrtAllocator? deviceAllocator)
     {
         Names = names;
         Dims = dims;
@@ -27,7 +28,7 @@ internal sealed class CarriedTensors : IDisposable
             for (int i = 0; i < names.Count; i++)
             {
                 long count = Shapes.Product(dims[i]);
-                if (device == DeviceKind.Cpu)
+                if (device == ExecutionDevice.Cpu)
                 {
                     _host[s][i] = new float[count];
                     _sets[s][i] = OrtValue.CreateTensorValueFromMemory(_host[s][i], dims[i]);
@@ -59,7 +60,7 @@ internal sealed class CarriedTensors : IDisposable
                 throw new KeyNotFoundException($"No initial value for carried tensor '{Names[i]}'.");
             if (!t.Dims.SequenceEqual(Dims[i]))
                 throw new ArgumentException($"Carried tensor '{Names[i]}' is [{string.Join(",", Dims[i])}], got [{string.Join(",", t.Dims)}].");
-            if (_device == DeviceKind.Cpu)
+            if (_device == ExecutionDevice.Cpu)
                 t.Floats.AsSpan().CopyTo(_host[Current][i]);
             else
             {
@@ -76,7 +77,7 @@ internal sealed class CarriedTensors : IDisposable
         for (int i = 0; i < Names.Count; i++)
         {
             float[] data;
-            if (_device == DeviceKind.Cpu)
+            if (_device == ExecutionDevice.Cpu)
                 data = (float[])_host[Current][i].Clone();
             else
             {

@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Autodiff.Steps;
 using OnnxTrainer.Onnx;
@@ -28,17 +29,17 @@ public sealed class StepSession : IDisposable
     private int _boundEvalBatch = -1;
 
     public StepSession(TrainStepGraph step, EvalStepGraph eval, IReadOnlyDictionary<string, Tensor> initial, int maxBatch,
-        DeviceKind device = DeviceKind.Cpu, int threads = 0)
+        ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0)
     {
         _step = step;
         _evalGraph = eval;
         MaxBatch = maxBatch;
-        using (var options = Device.Options(device, threads))
+        using (var options = ExecutionDevices.CreateSessionOptions(device, threads))
         {
             _train = new InferenceSession(OnnxModel.ToBytes(step.Graph), options);
             _eval = new InferenceSession(OnnxModel.ToBytes(eval.Graph), options);
         }
-        OrtAllocator? allocator = device == DeviceKind.Cuda ? new OrtAllocator(_train, Device.Memory(device)) : null;
+        OrtAllocator? allocator = device == ExecutionDevice.Cuda ? new OrtAllocator(_train, ExecutionDevices.Memory(device)) : null;
         var carried = step.Carried.ToList();
         _carried = new CarriedTensors(carried.Select(c => c.Value).ToList(), carried.Select(c => step.Graph.TypeOf(c.Value).Dims).ToList(),
             device, allocator);

@@ -1,3 +1,4 @@
+using OnnxTrainer.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,7 +8,6 @@ using OnnxTrainer.Models;
 using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Onnx.Formats;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Transfer;
 
@@ -55,7 +55,7 @@ public static class FeatureCache
     /// </summary>
     /// <param name="dataKey">What the data is (spec, split, classes), part of the cache key; the labels are hashed too.</param>
     public static FeatureSet Extract(Network baseModel, IExampleSource data, string dataKey, int batchSize,
-        string? cacheDir, TextWriter log, DeviceKind device = DeviceKind.Cpu, int threads = 0)
+        string? cacheDir, TextWriter log, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0)
     {
         var weights = baseModel.CurrentWeights();
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -97,11 +97,11 @@ public static class FeatureCache
     }
 
     private static void Run(Network baseModel, IExampleSource data, int batchSize, float[] features, int size,
-        DeviceKind device, int threads)
+        ExecutionDevice device, int threads)
     {
         var graph = baseModel.Graph.Clone();
         Autodiff.Passes.StripForInference.Apply(graph, baseModel.Masks.Select(m => m.Input));
-        using var options = Runtime.Device.Options(device, threads);
+        using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
         long per = Shapes.Product(data.ExampleShape);
         var input = new float[batchSize * per];

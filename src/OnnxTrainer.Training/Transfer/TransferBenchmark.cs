@@ -1,9 +1,9 @@
+using OnnxTrainer.Runtime;
 using Microsoft.ML.OnnxRuntime;
 using OnnxTrainer.Models;
 using OnnxTrainer.Models.Networks;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Training.Bench;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Training.Transfer;
 
@@ -16,7 +16,7 @@ public static class TransferBenchmark
 {
     public static readonly string[] Workloads = ["forward", "frozen", "fine-tune"];
 
-    public static StepTiming Run(string workload, long[] input, int batch, int repeats, DeviceKind device = DeviceKind.Cpu, int threads = 0,
+    public static StepTiming Run(string workload, long[] input, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string trainableFrom = "block5_conv1")
     {
         var headed = ZooNetwork.Initialize(Zoo.Build("vgg16-base", new ZooOptions { Head = "dense256", InputShape = input, Classes = 1 }), seed: 1);
@@ -31,11 +31,11 @@ public static class TransferBenchmark
     }
 
     /// <summary>Median time of the inference forward pass (what FeatureCache runs per batch).</summary>
-    public static StepTiming Forward(Network model, int batch, int repeats, DeviceKind device = DeviceKind.Cpu, int threads = 0, int warmup = 2)
+    public static StepTiming Forward(Network model, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0, int warmup = 2)
     {
         var graph = model.Graph.Clone();
         Autodiff.Passes.StripForInference.Apply(graph, model.Masks.Select(m => m.Input));
-        using var options = Device.Options(device, threads);
+        using var options = ExecutionDevices.CreateSessionOptions(device, threads);
         using var session = new InferenceSession(OnnxModel.ToBytes(graph), options);
         var (c, h, w) = (model.Input.ExampleDims[0], model.Input.ExampleDims[1], model.Input.ExampleDims[2]);
         var input = new float[batch * c * h * w];

@@ -12,7 +12,7 @@ public sealed class RuntimeModelOptions
 {
     public Argument<string> Path { get; } = new("MODEL.onnx") { Description = "A model exported by onnx-trainer (export or train)." };
 
-    public Option<string> Device { get; } = new("--device") { Description = "cpu or cuda.", HelpName = "DEVICE", DefaultValueFactory = _ => "cpu" };
+    public Option<ExecutionDevice> Device { get; } = DeviceOption.Create();
 
     public Option<int> Threads { get; } = new("--threads")
     {
@@ -31,12 +31,7 @@ public sealed class RuntimeModelOptions
 
     public ImageModelOptions Options(ParseResult parse, int maxBatchSize = 32) => new()
     {
-        Device = parse.GetValue(Device)!.ToLowerInvariant() switch
-        {
-            "cpu" => ExecutionDevice.Cpu,
-            "cuda" or "gpu" => ExecutionDevice.Cuda,
-            var d => throw new CliException($"--device must be cpu or cuda, got '{d}'."),
-        },
+        Device = parse.GetValue(Device),
         IntraOpThreads = parse.GetValue(Threads),
         MaxBatchSize = maxBatchSize,
     };

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using OnnxTrainer.Training.Fitting;
 using OnnxTrainer.Training.Jobs;
-using OnnxTrainer.Training.Runtime;
 
 namespace OnnxTrainer.Cli.Commands;
 
@@ -25,7 +24,7 @@ public static class TrainCommand
         var loss = new Option<string?>("--loss") { Description = "Keras loss name (default: binary or categorical crossentropy from the output).", HelpName = "NAME" };
         var seed = new Option<long>("--seed") { Description = "Seed of initialization, shuffling and dropout (same seed, same weights).", HelpName = "N", DefaultValueFactory = _ => 1, CustomParser = r => ModelOptions.ParseNumber(r, "--seed", long.MinValue, long.MaxValue) ?? 0 };
         var split = Real("--validation-split", "Fraction of the training data (its end, as Keras) used for validation.", 0);
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", HelpName = "DEVICE", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var threads = Int("--threads", "Intra-op threads (0: one per core).", 0, 0);
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without val_loss improving (loss without validation data).", HelpName = "N", CustomParser = r => (int?)ModelOptions.ParseNumber(r, "--early-stopping", 0, int.MaxValue) };
@@ -68,7 +67,7 @@ public static class TrainCommand
                     LearningRate = parse.GetValue(lr),
                     Schedule = LearningRateSchedule.Parse(parse.GetValue(schedule)!),
                     Seed = parse.GetValue(seed),
-                    Device = Device.Parse(parse.GetValue(device)!),
+                    Device = parse.GetValue(device),
                     Threads = parse.GetValue(threads),
                     MaxMemory = parse.GetValue(maxMemory),
                     EarlyStopping = parse.GetValue(patience) is { } p ? new EarlyStopping(monitor, p) : null,

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxTrainer.Training.Bench;
-using OnnxTrainer.Training.Runtime;
 using OnnxTrainer.Training.Transfer;
 
 namespace OnnxTrainer.Cli.Commands.Bench;
@@ -16,7 +15,7 @@ public static class TransferBenchCommand
         var size = new Option<int>("--size") { Description = "Input height and width. Default 150.", HelpName = "N", DefaultValueFactory = _ => 150, CustomParser = r => (int)(ModelOptions.ParseNumber(r, "--size", 32, 4096) ?? 150) };
         var repeats = new Option<int>("--repeats") { Description = "Timed steps after 2 warm-up steps. Default 5.", HelpName = "N", DefaultValueFactory = _ => 5, CustomParser = r => (int)(ModelOptions.ParseNumber(r, "--repeats", 1, 100000) ?? 5) };
         var from = new Option<string>("--trainable-from") { Description = "First trainable layer of the fine-tune workload. Default block5_conv1.", HelpName = "LAYER", DefaultValueFactory = _ => "block5_conv1" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", HelpName = "DEVICE", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var threads = new Option<int>("--threads") { Description = "Intra-op threads (0: one per core).", HelpName = "N", DefaultValueFactory = _ => 0, CustomParser = r => (int)(ModelOptions.ParseNumber(r, "--threads", 0, 1024) ?? 0) };
         var command = new Command("transfer", "Images/s of VGG16 transfer learning: base forward (feature extraction), head training on the frozen base, fine-tuning from block5_conv1; and peak resident memory.");
         foreach (Option o in new Option[] { workload, batch, size, repeats, from, device, threads }) command.Add(o);
@@ -30,7 +29,7 @@ public static class TransferBenchCommand
             var o = parse.InvocationConfiguration.Output;
             foreach (var w in workloads)
             {
-                var timing = TransferBenchmark.Run(w, [s, s, 3], parse.GetValue(batch), parse.GetValue(repeats), Device.Parse(parse.GetValue(device)!),
+                var timing = TransferBenchmark.Run(w, [s, s, 3], parse.GetValue(batch), parse.GetValue(repeats), parse.GetValue(device),
                     parse.GetValue(threads), parse.GetValue(from)!);
                 o.WriteLine(timing.ToString());
             }
