@@ -27,12 +27,14 @@ public sealed class ImageModel : IDisposable
     /// <summary>Grad-CAM output: the class explained per image, int64 [N].</summary>
     public const string ExplainClass = "explain/class";
 
-    private const string LayerOutputSuffix = "/out";
+    /// <summary>Metadata naming the exposed feature maps: JSON [[layer, value], ...] (written by the activations pass).</summary>
+    private const string ActivationsKey = "onnx_trainer.activations";
 
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
     private readonly ImageModelOptions _options;
     private readonly string[] _activationLayers;
+    private readonly Dictionary<string, string> _activationValues = new(StringComparer.Ordinal);
 
     private ImageModel(InferenceSession session, ImageModelOptions options, string source)
     {
@@ -48,8 +50,21 @@ public sealed class ImageModel : IDisposable
                 throw new InvalidDataException($"{source}: the graph has no output '{Info.OutputName}'; its outputs are {string.Join(", ", session.OutputNames)}.");
             CanExplain = Info.GradCamLayer is not null && Info.Head != HeadKind.Other
                 && new[] { ExplainActivations, ExplainGradients, ExplainHeatmap, ExplainClass }.All(session.OutputMetadata.ContainsKey);
-            _activationLayers = session.OutputNames.Where(o => o.EndsWith(LayerOutputSuffix, StringComparison.Ordinal) && o.IndexOf('/') == o.Length - LayerOutputSuffix.Length)
-                .Select(o => o[..^LayerOutputSuffix.Length]).ToArray();
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(ActivationsKey, out var json))
+            {
+                string[][] pairs;
+                try
+                {
+                    pairs = System.Text.Json.JsonSerializer.Deserialize<string[][]>(json) ?? [];
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    throw new InvalidDataException($"{source}: metadata {ActivationsKey} is not a JSON list of [layer, value] pairs ({e.Message}).");
+                }
+                foreach (var pair in pairs)
+                    if (pair is [var layer, var value] && session.OutputMetadata.ContainsKey(value)) _activationValues.TryAdd(layer, value);
+            }
+            _activationLayers = [.. _activationValues.Keys];
         }
         catch
         {
@@ -87,7 +102,7 @@ public sealed class ImageModel : IDisposable
     /// <summary>True when the model has Grad-CAM outputs (exported from a classifier without --no-explain).</summary>
     public bool CanExplain { get; }
 
-    /// <summary>The layers whose activations the graph outputs ("&lt;layer&gt;/out"), in graph order (usually none in an export).</summary>
+    /// <summary>The layers whose activations the graph outputs (named by its metadata), in graph order (usually none in an export).</summary>
     public IReadOnlyList<string> ActivationLayers => _activationLayers;
 
     /// <summary>Predicts the image file at <paramref name="path"/>.</summary>
@@ -180,7 +195,7 @@ public sealed class ImageModel : IDisposable
                 : $"Model '{Info.Name}' does not output the activations of {string.Join(", ", missing)}. It outputs: {string.Join(", ", _activationLayers)}.", nameof(layers));
         if (chosen.Count == 0) return [];
         using var input = Input([image], 0, 1);
-        using var outputs = _session.Run(_run, [Info.InputName], [input], chosen.Select(l => l + LayerOutputSuffix).ToArray());
+        using var outputs = _session.Run(_run, [Info.InputName], [input], chosen.Select(l => _activationValues[l]).ToArray());
         return chosen.Select((l, i) => Map(l, outputs[i])).ToArray();
     }
 

@@ -11,7 +11,8 @@ public class VisualizationTests
     public void Activations_are_the_layer_outputs_the_graph_exposes()
     {
         var graph = OnnxModel.Load(Fixtures.Categorical);
-        var exposed = ExposeActivations.Apply(graph, 8);
+        var exposed = ExposeActivations.Apply(graph, [("conv2d_1", "conv2d_1/out"), ("maxpooling2d_1", "maxpooling2d_1/out"), ("conv2d_2", "conv2d_2/out")])
+            .Values.Values.ToList();
         Assert.Equal(["conv2d_1/out", "maxpooling2d_1/out", "conv2d_2/out"], exposed);
         using var model = ImageModel.Load(OnnxModel.ToBytes(graph));
         Assert.Equal(["conv2d_1", "maxpooling2d_1", "conv2d_2"], model.ActivationLayers);

@@ -13,6 +13,13 @@ public static class GradientPass
     public static string GradName(string value) => "grad/" + value;
 
     /// <summary>
+    /// The pass form (see <see cref="Passes.PassResult"/>): adds d(loss)/d(v) for each v in <paramref name="wrt"/> to
+    /// <paramref name="graph"/>; the result's values map each v to its gradient value.
+    /// </summary>
+    public static Passes.PassResult Apply(Graph graph, string loss, IReadOnlyCollection<string> wrt) =>
+        Passes.PassResult.Of(nameof(GradientPass), graph, () => Build(new GraphBuilder(graph), loss, wrt));
+
+    /// <summary>
     /// Adds to b.Graph the nodes computing d(loss)/d(v) for each v in wrt (values of the graph, usually
     /// trainable initializers). loss must be a float scalar (shape []). Returns wrt name -> gradient value name;
     /// the gradient of parameter "p" is named "grad/p". Nodes not on a path from some wrt value to loss are not

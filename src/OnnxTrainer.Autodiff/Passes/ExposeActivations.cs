@@ -1,27 +1,30 @@
+using System.Text.Json;
 using OnnxTrainer.Onnx;
 
 namespace OnnxTrainer.Autodiff.Passes;
 
 /// <summary>
-/// Pass: makes the first feature maps of a model graph outputs (seeds/003 listing 5.27's activation model): the values
-/// "&lt;layer&gt;/out" of rank 4 (Conv2D and pooling outputs), in graph order, without the preprocessing. Returns the
-/// values made outputs, in order; those already outputs are returned too but not added twice.
+/// Pass: makes feature maps graph outputs (seeds/003 listing 5.27's activation model) and names them for the runtime:
+/// metadata <see cref="MetadataKey"/> lists [layer, value] pairs in order, which the runtime library's
+/// ImageModel.ActivationLayers reads. The result's values map each layer to its value; values already outputs are
+/// not added twice.
 /// </summary>
 public static class ExposeActivations
 {
-    public static IReadOnlyList<string> Apply(Graph graph, int count)
-    {
-        ArgumentNullException.ThrowIfNull(graph);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var chosen = LayerOutputs(graph).Take(count).ToList();
-        foreach (var v in chosen)
-            if (!graph.Outputs.Any(o => o.Name == v)) graph.Outputs.Add(new ValueInfo(v, graph.TypeOf(v)));
-        return chosen;
-    }
+    public const string MetadataKey = "onnx_trainer.activations";
 
-    /// <summary>Every feature map "&lt;layer&gt;/out" (one '/' only, so no gradient or scope values) in graph order.</summary>
-    public static IEnumerable<string> LayerOutputs(Graph graph) =>
-        graph.Nodes.SelectMany(n => n.Outputs)
-            .Where(o => o.EndsWith("/out", StringComparison.Ordinal) && o.IndexOf('/') == o.Length - 4 && o != "preprocess/out")
-            .Where(o => graph.Types.TryGetValue(o, out var t) && t.Rank == 4 && t.Elem == ElementType.Float);
+    public static PassResult Apply(Graph graph, IReadOnlyList<(string Layer, string Value)> maps) => PassResult.Of(nameof(ExposeActivations), graph, () =>
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (layer, value) in maps)
+        {
+            if (!graph.Types.TryGetValue(value, out var type) || type.Rank != 4 || type.Elem != ElementType.Float)
+                throw new ArgumentException($"'{value}' (layer '{layer}') is not a feature map [N,K,h,w] of graph '{graph.Name}'.", nameof(maps));
+            if (!graph.Outputs.Any(o => o.Name == value)) graph.Outputs.Add(new ValueInfo(value, type));
+            values[layer] = value;
+        }
+        graph.Metadata[MetadataKey] = JsonSerializer.Serialize(values.Select(kv => new[] { kv.Key, kv.Value }));
+        return values;
+    });
 }

@@ -19,6 +19,28 @@ public static class FilterGradient
     public const string Loss = "filter/loss";
     public const string Gradient = "filter/gradient";
 
+    /// <summary>
+    /// The pass form: <paramref name="graph"/> becomes the filter graph of <paramref name="activations"/> (its nodes,
+    /// inputs and outputs replaced as <see cref="Build"/> makes them); the result's values name the loss and gradient.
+    /// </summary>
+    public static PassResult Apply(Graph graph, string activations, long height, long width, string input = "input") =>
+        PassResult.Of(nameof(FilterGradient), graph, () =>
+        {
+            var built = Build(graph, activations, height, width, input);
+            graph.Nodes.Clear();
+            graph.Nodes.AddRange(built.Nodes);
+            graph.Initializers.Clear();
+            graph.Initializers.AddRange(built.Initializers);
+            graph.Inputs.Clear();
+            graph.Inputs.AddRange(built.Inputs);
+            graph.Outputs.Clear();
+            graph.Outputs.AddRange(built.Outputs);
+            graph.Types.Clear();
+            foreach (var (k, v) in built.Types) graph.Types[k] = v;
+            graph.Name = built.Name;
+            return new Dictionary<string, string> { ["activations"] = activations, ["loss"] = Loss, ["gradient"] = Gradient, ["filter"] = FilterInput };
+        });
+
     public static Graph Build(Graph forward, string activations, long height, long width, string input = "input")
     {
         ArgumentNullException.ThrowIfNull(forward);

@@ -8,7 +8,7 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class Prune
 {
-    public static void Apply(Graph graph)
+    public static PassResult Apply(Graph graph) => PassResult.Of(nameof(Prune), graph, () =>
     {
         var live = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var keep = new bool[graph.Nodes.Count];
@@ -26,5 +26,6 @@ public static class Prune
         var known = graph.Inputs.Select(v => v.Name).Concat(graph.Initializers.Select(t => t.Name))
             .Concat(graph.Nodes.SelectMany(n => n.Outputs)).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in graph.Types.Keys.Where(k => !known.Contains(k)).ToList()) graph.Types.Remove(stale);
-    }
+        return PassResult.NoValues;
+    });
 }

@@ -81,21 +81,9 @@ public sealed record TrainStepGraph(
 
         var grads = GradientPass.Build(b, lossValue, trainable);
 
-        var parameters = new List<StepBinding>();
-        var slots = new List<StepBinding>();
-        using (b.Scope("update"))
-        {
-            foreach (var p in trainable)
-            {
-                var dims = graph.TypeOf(p).Dims;
-                var slotInputs = optimizer.SlotKinds
-                    .Select(kind => b.Input(optimizer.SlotName(kind, p), TensorType.Float(dims)))
-                    .ToList();
-                var update = optimizer.Emit(b, p, grads[p], slotInputs, lr, step);
-                parameters.Add(new StepBinding(p, update.NewParam));
-                for (int k = 0; k < slotInputs.Count; k++) slots.Add(new StepBinding(slotInputs[k], update.NewSlots[k]));
-            }
-        }
+        var updates = AddOptimizerUpdate.Add(b, optimizer, trainable.Select(p => KeyValuePair.Create(p, grads[p])).ToList(), lr, step);
+        var parameters = updates.Select(u => u[0]).ToList();
+        var slots = updates.SelectMany(u => u.Skip(1)).ToList();
         var states = stateUpdates
             .Select(s => new StepBinding(s.Param, b.Op("Identity", [s.NewValue], "new/" + s.Param)))
             .ToList();

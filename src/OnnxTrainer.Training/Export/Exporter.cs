@@ -50,14 +50,13 @@ public static class Exporter
         graph.Initializers.RemoveAll(t => t.Name == ExplainOutputs.ClassInput);
         graph.Types.Remove(ExplainOutputs.ClassInput);
         Prune.Apply(graph);
-        // a zoo layer name ("block4_conv3") or any value of the graph
-        string value = graph.Types.ContainsKey(LayerOutput(layer)) ? LayerOutput(layer) : graph.Producer(layer)?.Outputs[0] == layer ? layer
-            : graph.Nodes.Find(n => n.Name == layer)?.Outputs[0] ?? layer;
-        if (!graph.Types.TryGetValue(value, out var type) || type.Rank != 4)
-        {
-            var layers = ExposeActivations.LayerOutputs(graph).Select(v => v[..^4]);
-            throw new ModelException($"Grad-CAM layer '{layer}' is not a feature-map layer of this model. Expected one of: {string.Join(", ", layers)}.");
-        }
+        // a layer the export recorded ("block4_conv3"), a node or a value of the graph
+        var network = FileNetwork.FromGraph(graph, graph.Name);
+        var maps = network.FeatureMaps.ToList();
+        string? value = maps.FirstOrDefault(l => l.Name == layer || l.Output == layer)?.Output
+            ?? (graph.Types.TryGetValue(layer, out var t) && t.Rank == 4 ? layer : graph.Nodes.Find(n => n.Name == layer)?.Outputs[0]);
+        if (value is null || !graph.Types.TryGetValue(value, out var type) || type.Rank != 4)
+            throw new ModelException($"Grad-CAM layer '{layer}' is not a feature-map layer of this model. Expected one of: {string.Join(", ", maps.Select(l => l.Name))}.");
         try
         {
             ExplainOutputs.Apply(graph, value, graph.Metadata.TryGetValue(ExportInfo.Prefix + "output_name", out var o) ? o : ForwardGraph.OutputName);

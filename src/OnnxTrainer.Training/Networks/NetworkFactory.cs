@@ -98,6 +98,16 @@ public static class NetworkFactory
         }
     }
 
+    /// <summary>
+    /// The recipe with its preprocessing decided: as given, else what suits the weights file (Keras .h5: caffe,
+    /// torchvision/timm: torch, our files: what they recorded) for the model's input channels, else the model's own.
+    /// Recorded in the recipe so that a resumed run (which reads no weights file) builds the same graph.
+    /// </summary>
+    public static ModelRecipe WithWeightsPreprocessing(ModelRecipe recipe, string? weightsPath) =>
+        recipe.Preprocessing is null && weightsPath is not null
+            ? recipe with { Preprocessing = WeightFiles.PreprocessingOf(weightsPath, InputShape(recipe)[2]).Name() }
+            : recipe;
+
     /// <summary>The network with the recipe's frozen parameters and batch-norm mode.</summary>
     public static Network Configure(Network network, ModelRecipe recipe, bool pretrained)
     {

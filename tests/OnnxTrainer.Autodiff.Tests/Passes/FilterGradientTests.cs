@@ -73,4 +73,18 @@ public class FilterGradientTests
         Assert.Contains("needs a feature map [N,K,h,w]", Assert.Throws<ArgumentException>(() => FilterGradient.Build(forward, "flatten/out", 8, 8)).Message);
         Assert.Contains("Cannot re-run 'conv_b/out' at 4x4", Assert.Throws<ArgumentException>(() => FilterGradient.Build(forward, "conv_b/out", 4, 4)).Message);
     }
+
+    [Fact]
+    public void The_pass_form_turns_the_forward_graph_into_the_filter_graph_in_place()
+    {
+        var model = ExplainOutputsTests.Tiny(3);
+        var forward = ForwardGraph.Build(model, Weights.Initialize(model, 4), training: false).Graph;
+        var expected = GraphText.Render(FilterGradient.Build(forward, "conv_b/out", 10, 10));
+        var result = FilterGradient.Apply(forward, "conv_b/out", 10, 10);
+        Assert.Equal(expected, GraphText.Render(forward));
+        Assert.Equal([FilterGradient.FilterInput], result.InputsAdded);
+        Assert.Equal(["output"], result.OutputsRemoved);
+        Assert.Equal([FilterGradient.Loss, FilterGradient.Gradient], result.OutputsAdded);
+        Assert.Equal(FilterGradient.Gradient, result.Values["gradient"]);
+    }
 }

@@ -18,7 +18,7 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             var (loss, acc, count) = EvaluateJob.Run(parse.GetRequiredValue(modelPath), parse.GetRequiredValue(data), parse.GetValue(batch), parse.GetValue(device), parse.GetValue(maxMemory));
-            parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test_loss: {loss:0.0000}\ntest_acc: {acc:0.0000}\n({count} test images)"));
+            parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test_loss: {loss:0.0000} - test_acc: {acc:0.0000} ({count} test images)"));
             return 0;
         });
         return command;

@@ -4,6 +4,7 @@ using OnnxTrainer.Onnx;
 using OnnxTrainer.Runtime;
 using OnnxTrainer.Runtime.Imaging;
 using OnnxTrainer.Training.Export;
+using OnnxTrainer.Training.Serving;
 
 namespace OnnxTrainer.Cli.Commands;
 
@@ -66,7 +67,7 @@ public static class GradCamCommand
         if (graph.Metadata.TryGetValue(ExportInfo.Prefix + "gradcam_layer", out var exported) && exported == layer
             && graph.Outputs.Any(o => o.Name == ImageModel.ExplainHeatmap))
             return model.Load(parse);
-        return model.Load(parse, OnnxModel.ToBytes(Exporter.WithGradCamLayer(graph, layer)));
+        return model.Load(parse, OnnxModel.ToBytes(ServingGraphs.WithGradCam(path, layer)));
     }
 
     /// <summary>A class name of the model, else a class index.</summary>

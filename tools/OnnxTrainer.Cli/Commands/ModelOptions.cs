@@ -120,10 +120,7 @@ public sealed class ModelOptions
             Cut = parse.GetValue(Cut),
             BatchNorm = parse.GetValue(BatchNormMode) is { } mode ? NetworkFactory.ParseBatchNormMode(mode).ToString().ToLowerInvariant() : null,
         };
-        // Without --preprocessing: what suits the weights file (for the model's input channels), else the model's default (rescale).
-        if (recipe.Preprocessing is null && WeightsPath(parse) is { } w)
-            recipe = recipe with { Preprocessing = WeightFiles.PreprocessingOf(w, NetworkFactory.InputShape(recipe)[2]).Name() };
-        return recipe;
+        return NetworkFactory.WithWeightsPreprocessing(recipe, WeightsPath(parse));
     }
 
     /// <summary>The --weights file, or null (always null for a command without --weights).</summary>

@@ -18,14 +18,44 @@ public static class TransferDemoCommand
         var fineTuneLr = TrainCommand.Real("--fine-tune-lr", "Learning rate of fine-tuning.", defaults.FineTuneLearningRate);
         var fineTuneFrom = new Option<string>("--trainable-from") { Description = $"First layer fine-tuning trains. Default {defaults.FineTuneFrom}.", HelpName = "LAYER", DefaultValueFactory = _ => defaults.FineTuneFrom };
         var data = new Option<string?>("--fashion-mnist") { Description = "Folder of the Fashion-MNIST IDX files (default: the Debian package's).", HelpName = "DIR" };
+        var baseModel = new Option<string>("--base")
+        {
+            Description = "mnist-convnet (default: pretrained here on the eight other classes) or resnet18 (the ImageNet ResNet18 that tools/get-resnet18.sh restores, cut at its last block with a gap-dense head, on 64x64 folders).",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => "mnist-convnet",
+        };
+        var resnet18 = new Option<string?>("--resnet18") { Description = "ResNet18.onnx for --base resnet18 (default: where tools/get-resnet18.sh restores it).", HelpName = "FILE" };
         var output = new Option<string>("--out") { Description = "Folder for the models, histories, curves, cached features and results.json.", HelpName = "DIR", Required = true };
         var command = new Command("transfer-demo", "Transfer learning on Fashion-MNIST: pretrain a base on 8 classes, then on 2,000 images of the other 2 compare training from scratch, feature extraction and fine-tuning.");
-        foreach (Option o in new Option[] { classes, pretrain, epochs, fineTune, perClass, lr, fineTuneLr, fineTuneFrom, data, output }) command.Add(o);
+        foreach (Option o in new Option[] { baseModel, resnet18, classes, pretrain, epochs, fineTune, perClass, lr, fineTuneLr, fineTuneFrom, data, output }) command.Add(o);
         var smoothing = new SmoothingOptions();
         smoothing.AddTo(command);
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
+            switch (parse.GetValue(baseModel))
+            {
+                case "resnet18":
+                    var resnetResults = ResNet18Demo.Run(new ResNet18DemoOptions
+                    {
+                        ResNet18 = parse.GetValue(resnet18) ?? ResNet18Demo.DefaultPath,
+                        Epochs = parse.GetValue(epochs),
+                        FineTuneEpochs = parse.GetValue(fineTune),
+                        PerClass = parse.GetValue(perClass),
+                        LearningRate = parse.GetValue(lr),
+                        FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                        FashionDirectory = parse.GetValue(data),
+                        SmoothCurves = smoothing.Value(parse),
+                        OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
+                    }, o);
+                    o.WriteLine();
+                    o.WriteLine(TransferDemo.Table(resnetResults));
+                    return 0;
+                case "mnist-convnet":
+                    break;
+                case var other:
+                    throw new CliException($"--base expects mnist-convnet or resnet18, got '{other}'.");
+            }
             var results = TransferDemo.Run(defaults with
             {
                 Classes = parse.GetValue(classes)!.Split(',').Select(c => c.Trim()).ToList(),

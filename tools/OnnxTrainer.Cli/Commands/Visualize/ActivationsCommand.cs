@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OnnxTrainer.Autodiff.Passes;
+using OnnxTrainer.Training.Serving;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Runtime;
 using OnnxTrainer.Runtime.Imaging;
@@ -45,12 +45,11 @@ public static class ActivationsCommand
             string dir = Path.GetFullPath(parse.GetRequiredValue(output));
             if (File.Exists(dir)) throw new CliException($"--out expects a folder; '{dir}' is a file.");
             // the activation model of listing 5.27: the same graph with the first feature maps as outputs
-            var graph = OnnxModel.Load(parse.GetRequiredValue(model.Path));
-            var exposed = ExposeActivations.Apply(graph, parse.GetValue(layers));
+            var (graph, exposed) = ServingGraphs.WithActivations(parse.GetRequiredValue(model.Path), parse.GetValue(layers));
             if (exposed.Count == 0) throw new CliException("The model has no Conv2D or pooling layers to show.");
             using var m = model.Load(parse, OnnxModel.ToBytes(graph));
             using var picture = ImageLoader.Decode(parse.GetRequiredValue(image));
-            var maps = m.Activations(picture, exposed.Select(v => v[..v.LastIndexOf('/')]).ToList());
+            var maps = m.Activations(picture, exposed);
             Directory.CreateDirectory(dir);
             var writer = parse.InvocationConfiguration.Output;
             for (int i = 0; i < maps.Count; i++)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OnnxTrainer.Autodiff.Passes;
+using OnnxTrainer.Training.Serving;
 using OnnxTrainer.Onnx;
 using OnnxTrainer.Runtime;
 using OnnxTrainer.Runtime.Imaging;
@@ -69,11 +69,7 @@ public static class FiltersCommand
             ImageFiles.FormatOf(outPath);
             string name = parse.GetRequiredValue(layer);
             int n = parse.GetValue(size);
-            var forward = OnnxModel.Load(parse.GetRequiredValue(model.Path));
-            string value = name + "/out";
-            if (!ExposeActivations.LayerOutputs(forward).Contains(value))
-                throw new CliException($"--layer {name}: not a Conv2D or pooling layer of the model. Expected one of: {string.Join(", ", ExposeActivations.LayerOutputs(forward).Select(v => v[..^4]))}.");
-            var graph = FilterGradient.Build(forward, value, n, n);
+            var (graph, value) = ServingGraphs.Filters(parse.GetRequiredValue(model.Path), name, n);
             var options = model.Options(parse);
             if (options.Device != ExecutionDevice.Cpu) throw new CliException("visualize filters runs on the CPU only; leave out --device.");
             using var ascent = new FilterAscent(OnnxModel.ToBytes(graph), options.IntraOpThreads);
