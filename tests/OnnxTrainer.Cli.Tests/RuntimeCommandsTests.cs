@@ -117,7 +117,7 @@ public class RuntimeCommandsTests : IDisposable
         using var grid = ImageLoader.Decode(_dir["f.png"]);
         Assert.Equal((2 * 20 + 5, 8 * 20 + 7 * 5), (grid.Width, grid.Height)); // filters 0-7 in column 0, 8-9 in column 1
         var error = CliRun.Of("visualize", "filters", _model, "--layer", "dense_1", "--out", _dir["g.png"]);
-        Assert.Equal("error: --layer dense_1: not a Conv2D or pooling layer of the model. Expected one of: conv2d_1, maxpooling2d_1, conv2d_2, maxpooling2d_2, conv2d_3, maxpooling2d_3.\n", error.Stderr);
+        Assert.Equal("error: --layer dense_1: not a feature-map layer of the model. Expected one of: conv2d_1, maxpooling2d_1, conv2d_2, maxpooling2d_2, conv2d_3, maxpooling2d_3.\n", error.Stderr);
     }
 
     [Fact]

@@ -125,15 +125,18 @@ public class OutPathTests
         SafeFile.WriteAllBytes(target, contents[0]);
         using var stop = new CancellationTokenSource();
         int reads = 0, bad = 0;
+        using var reading = new ManualResetEventSlim();
         var reader = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 byte[] seen = File.ReadAllBytes(target);
                 Interlocked.Increment(ref reads);
+                reading.Set();
                 if (!contents.Any(c => c.AsSpan().SequenceEqual(seen))) Interlocked.Increment(ref bad);
             }
         });
+        Assert.True(reading.Wait(TimeSpan.FromSeconds(30)), "the reader never read"); // the writers start once it reads
         Parallel.For(0, 80, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => SafeFile.WriteAllBytes(target, contents[i % 8]));
         stop.Cancel();
         await reader;
