@@ -63,11 +63,11 @@ public static class GradCamCommand
     private static ImageModel Load(ParseResult parse, RuntimeModelOptions model, string path, string? layer)
     {
         if (layer is null) return model.Load(parse);
-        var graph = OnnxModel.Load(path);
+        var graph = model.Graph(parse);
         if (graph.Metadata.TryGetValue(ExportInfo.Prefix + "gradcam_layer", out var exported) && exported == layer
             && graph.Outputs.Any(o => o.Name == ImageModel.ExplainHeatmap))
-            return model.Load(parse);
-        return model.Load(parse, OnnxModel.ToBytes(ServingGraphs.WithGradCam(path, layer)));
+            return model.Load(parse, OnnxModel.ToBytes(graph));
+        return model.Load(parse, OnnxModel.ToBytes(ServingGraphs.WithGradCam(graph, layer)));
     }
 
     /// <summary>A class name of the model, else a class index.</summary>

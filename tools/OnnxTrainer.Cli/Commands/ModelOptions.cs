@@ -144,7 +144,7 @@ public sealed class ModelOptions
         parse.GetValue(Head) is { } head ? $"{parse.GetRequiredValue(Model)}+{head}" : parse.GetRequiredValue(Model);
 
     /// <summary>"H,W,C" as three positive whole numbers.</summary>
-    private static long[]? ParseShape(ArgumentResult result)
+    internal static long[]? ParseShape(ArgumentResult result)
     {
         string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens.Select(t => t.Value));
         var parts = text.Split(',');

@@ -45,7 +45,7 @@ public static class ActivationsCommand
             string dir = Path.GetFullPath(parse.GetRequiredValue(output));
             if (File.Exists(dir)) throw new CliException($"--out expects a folder; '{dir}' is a file.");
             // the activation model of listing 5.27: the same graph with the first feature maps as outputs
-            var (graph, exposed) = ServingGraphs.WithActivations(parse.GetRequiredValue(model.Path), parse.GetValue(layers));
+            var (graph, exposed) = ServingGraphs.WithActivations(model.Graph(parse), parse.GetValue(layers));
             if (exposed.Count == 0) throw new CliException("The model has no Conv2D or pooling layers to show.");
             using var m = model.Load(parse, OnnxModel.ToBytes(graph));
             using var picture = ImageLoader.Decode(parse.GetRequiredValue(image));

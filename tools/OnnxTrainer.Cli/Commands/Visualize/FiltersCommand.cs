@@ -69,7 +69,7 @@ public static class FiltersCommand
             ImageFiles.FormatOf(outPath);
             string name = parse.GetRequiredValue(layer);
             int n = parse.GetValue(size);
-            var (graph, value) = ServingGraphs.Filters(parse.GetRequiredValue(model.Path), name, n);
+            var (graph, value) = ServingGraphs.Filters(model.Graph(parse), name, n);
             var options = model.Options(parse);
             if (options.Device != ExecutionDevice.Cpu) throw new CliException("visualize filters runs on the CPU only; leave out --device.");
             using var ascent = new FilterAscent(OnnxModel.ToBytes(graph), options.IntraOpThreads);
