@@ -16,6 +16,28 @@ public static class TransferBenchmark
 {
     public static readonly string[] Workloads = ["forward", "frozen", "fine-tune"];
 
+    /// <summary>
+    /// The same three workloads on the ImageNet ResNet18 file (tools/get-resnet18.sh): its forward pass to the last block,
+    /// the gap-dense head's step on the frozen base, and the step with the last stage trainable (from
+    /// <see cref="ResNet18Demo.LastStage"/>, batch normalization in inference mode).
+    /// </summary>
+    public static StepTiming RunResNet18(string resnet18, string workload, long[] input, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu,
+        int threads = 0)
+    {
+        var recipe = new ModelRecipe { Model = resnet18, Cut = ResNet18Demo.Cut, Head = "gap-dense", InputShape = input, Preprocessing = "caffe", Classes = 1 };
+        string size = $"{input[0]}x{input[1]}";
+        return workload switch
+        {
+            "forward" => Named(Forward(Networks.NetworkFactory.Build(recipe with { Head = null, Classes = null }, seed: 1), batch, repeats, device, threads),
+                $"forward ResNet18 to {ResNet18Demo.Cut} {size}"),
+            "frozen" => Named(TrainStepBenchmark.Run(Networks.NetworkFactory.Build(recipe with { FreezeBase = true }, seed: 1), batch, warmup: 2, repeats, device, threads),
+                $"train-step ResNet18+gap-dense --freeze-base {size}"),
+            "fine-tune" => Named(TrainStepBenchmark.Run(Networks.NetworkFactory.Build(recipe with { TrainableFrom = ResNet18Demo.LastStage }, seed: 1), batch, warmup: 2, repeats,
+                device, threads), $"train-step ResNet18+gap-dense --trainable-from {ResNet18Demo.LastStage} {size}"),
+            _ => throw new ArgumentException($"Unknown workload '{workload}'; expected one of: {string.Join(", ", Workloads)}."),
+        };
+    }
+
     public static StepTiming Run(string workload, long[] input, int batch, int repeats, ExecutionDevice device = ExecutionDevice.Cpu, int threads = 0,
         string trainableFrom = "block5_conv1")
     {
