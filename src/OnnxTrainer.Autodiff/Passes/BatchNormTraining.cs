@@ -6,13 +6,19 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// <summary>
 /// Pass: runs the given BatchNormalization nodes with batch statistics. Each node is replaced, at its place in the
 /// graph, by primitives: mean and biased variance over every axis but the channel axis 1 (N, H, W), and
-/// Y = (X - mean)/sqrt(var + epsilon)*scale + bias. Returns the state updates of the moving statistics, ONNX's
-/// convention: new = moving*momentum + batch*(1 - momentum), momentum from the node's attribute (default 0.9),
-/// as (state value, new value) pairs in node order, mean before variance.
+/// Y = (X - mean)/sqrt(var + epsilon)*scale + bias. The result's values are the state updates of the moving
+/// statistics, ONNX's convention: new = moving*momentum + batch*(1 - momentum), momentum from the node's attribute
+/// (default 0.9), state value -> new value in node order, mean before variance.
 /// </summary>
 public static class BatchNormTraining
 {
-    public static IReadOnlyList<StateUpdate> Apply(Graph graph, IEnumerable<string> nodeNames)
+    public static PassResult Apply(Graph graph, IEnumerable<string> nodeNames) =>
+        PassResult.Of(nameof(BatchNormTraining), graph, () => Run(graph, nodeNames).ToDictionary(u => u.Param, u => u.NewValue, StringComparer.Ordinal));
+
+    /// <summary>The result's values as state updates, in order.</summary>
+    public static IReadOnlyList<StateUpdate> Updates(PassResult result) => result.Values.Select(kv => new StateUpdate(kv.Key, kv.Value)).ToList();
+
+    private static List<StateUpdate> Run(Graph graph, IEnumerable<string> nodeNames)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(nodeNames);

@@ -105,6 +105,6 @@ public sealed record TrainStepGraph(
         var trainable = network.Trainable.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var nodes = graph.Nodes.Where(n => n.OpType == "BatchNormalization" && n.Inputs.Count > 1 && trainable.Contains(n.Inputs[1]))
             .Select(n => n.Name).ToList();
-        return [.. network.StateUpdates, .. BatchNormTraining.Apply(graph, nodes)];
+        return [.. network.StateUpdates, .. BatchNormTraining.Updates(BatchNormTraining.Apply(graph, nodes))];
     }
 }
