@@ -31,6 +31,8 @@ public sealed record ModelRecipe
     {
         if (FreezeBase && TrainableFrom is not null)
             throw new ModelException($"--freeze-base and --trainable-from {TrainableFrom} contradict each other; give one of them.");
+        if (Cut is not null)
+            throw new ModelException($"--cut {Cut} applies to an imported .onnx model; zoo model '{Model}' takes --head on its base.");
         var model = Zoo.Build(Model, new ZooOptions { Head = Head, InputShape = InputShape, Classes = Classes });
         if (Preprocessing is not null) model = model.WithPreprocessing(PreprocessingGraph.Parse(Preprocessing));
         if (FreezeBase) model = model.FreezeBase();

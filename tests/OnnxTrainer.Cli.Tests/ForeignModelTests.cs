@@ -88,4 +88,12 @@ public class ForeignModelTests
         Assert.Equal(2, layout.ExitCode);
         Assert.Equal($"error: --layout NHWC: the input 'data' of '{model}' is NCHW.\n", layout.Stderr);
     }
+
+    [Fact]
+    public void Cut_on_a_zoo_model_is_refused()
+    {
+        var run = CliRun.Of("summary", "mnist-convnet", "--cut", "conv2d_3");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: --cut conv2d_3 applies to an imported .onnx model; zoo model 'mnist-convnet' takes --head on its base.\n", run.Stderr);
+    }
 }
