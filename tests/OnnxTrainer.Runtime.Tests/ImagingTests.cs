@@ -71,7 +71,9 @@ public class ImagingTests
     public void Files_are_png_or_jpeg_by_extension()
     {
         using var picture = Fixtures.Picture(20, 10, 1);
-        string png = Path.Combine(Fixtures.Folder, "x.png"), jpg = Path.Combine(Fixtures.Folder, "x.JPG");
+        // a folder of its own: other tests write their fixtures into Fixtures.Folder at the same time
+        string folder = Directory.CreateTempSubdirectory("onnx-trainer-imaging-").FullName;
+        string png = Path.Combine(folder, "x.png"), jpg = Path.Combine(folder, "x.JPG");
         ImageFiles.Save(picture, png);
         ImageFiles.Save(picture, jpg, jpegQuality: 90);
         using var back = ImageLoader.Decode(png);
@@ -79,6 +81,6 @@ public class ImagingTests
         Assert.Equal(new byte[] { 0xFF, 0xD8 }, File.ReadAllBytes(jpg)[..2]);
         Assert.Equal("Expected a .png, .jpg or .jpeg file name; 'x.gif' ends in '.gif'. (Parameter 'path')",
             Assert.Throws<ArgumentException>(() => ImageFiles.Save(picture, "x.gif")).Message);
-        Assert.Empty(Directory.GetFiles(Fixtures.Folder, ".*.tmp"));
+        Assert.Equal(["x.JPG", "x.png"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)); // no temporaries left
     }
 }
