@@ -44,6 +44,8 @@ public class ErrorTests
         { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "--smooth-factor", "-0.2", "--out", "{dir}/run"], ["--smooth-factor", "'-0.2'"] },
         { ["train", "mnist-convnet", "--data", "fashion-mnist", "--smooth-curves", "false", "--smooth-factor", "0.5", "--out", "{dir}/run"], ["needs --smooth-curves"] },
         { ["transfer-demo", "--smooth-factor", "0.5", "--out", "{dir}/demo"], ["--smooth-factor", "needs --smooth-curves"] },
+        { ["transfer-demo", "--base", "resnet18", "--classes", "a,b", "--out", "{dir}/demo"], ["--classes applies to --base mnist-convnet"] },
+        { ["transfer-demo", "--base", "foo", "--out", "{dir}/demo"], ["--base expects mnist-convnet or resnet18, got 'foo'."] },
     };
 
     [Theory]

@@ -49,7 +49,7 @@ public static class TrainJob
         log.WriteLine($"Data: {spec}: {train.Count} training, {validation?.Count ?? 0} validation, {test?.Count ?? 0} test images, {train.ClassNames.Count} classes{(request.Augment is null ? "" : ", training data augmented")}.");
 
         Checkpoint? checkpoint = request.Resume ? Checkpoint.Load(checkpointPath) : null;
-        var recipe = Complete(request.Recipe, train) with { BatchNorm = request.Recipe.BatchNorm ?? (request.WeightsPath is null ? "train" : "frozen") };
+        var recipe = Complete(request.Recipe, input, train) with { BatchNorm = request.Recipe.BatchNorm ?? (request.WeightsPath is null ? "train" : "frozen") };
         var run = new RunDescription(recipe, request.Optimizer, request.Loss ?? "", request.Fit.Seed, request.Fit.BatchSize, request.Fit.LearningRate, spec.ToString());
         if (checkpoint is not null)
         {
@@ -93,11 +93,11 @@ public static class TrainJob
     }
 
     /// <summary>Fills what the data decides: the input shape, and the classes of a head (1 sigmoid unit for two classes).</summary>
-    private static ModelRecipe Complete(ModelRecipe recipe, IExampleSource train)
+    private static ModelRecipe Complete(ModelRecipe recipe, long[] input, IExampleSource train)
     {
         int? classes = recipe.Classes;
         if (classes is null && recipe.Head is not null) classes = train.ClassNames.Count == 2 ? 1 : train.ClassNames.Count;
-        return recipe with { InputShape = NetworkFactory.InputShape(recipe), Classes = classes };
+        return recipe with { InputShape = input, Classes = classes };
     }
 
     private static void CheckClasses(Network network, IExampleSource train)

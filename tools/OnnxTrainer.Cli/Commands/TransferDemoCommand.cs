@@ -33,43 +33,39 @@ public static class TransferDemoCommand
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
-            switch (parse.GetValue(baseModel))
+            string which = parse.GetValue(baseModel)!;
+            if (which == "resnet18" && new Option[] { classes, pretrain, fineTuneFrom }.FirstOrDefault(x => parse.GetResult(x) is { Implicit: false }) is { } unused)
+                throw new CliException($"{unused.Name} applies to --base mnist-convnet; the ResNet18 demo uses T-shirt/top vs Shirt, no pretraining and its last stage.");
+            var results = which switch
             {
-                case "resnet18":
-                    var resnetResults = ResNet18Demo.Run(new ResNet18DemoOptions
-                    {
-                        ResNet18 = parse.GetValue(resnet18) ?? ResNet18Demo.DefaultPath,
-                        Epochs = parse.GetValue(epochs),
-                        FineTuneEpochs = parse.GetValue(fineTune),
-                        PerClass = parse.GetValue(perClass),
-                        LearningRate = parse.GetValue(lr),
-                        FineTuneLearningRate = parse.GetValue(fineTuneLr),
-                        FashionDirectory = parse.GetValue(data),
-                        SmoothCurves = smoothing.Value(parse),
-                        OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
-                    }, o);
-                    o.WriteLine();
-                    o.WriteLine(TransferDemo.Table(resnetResults));
-                    return 0;
-                case "mnist-convnet":
-                    break;
-                case var other:
-                    throw new CliException($"--base expects mnist-convnet or resnet18, got '{other}'.");
-            }
-            var results = TransferDemo.Run(defaults with
-            {
-                Classes = parse.GetValue(classes)!.Split(',').Select(c => c.Trim()).ToList(),
-                PretrainEpochs = parse.GetValue(pretrain),
-                Epochs = parse.GetValue(epochs),
-                FineTuneEpochs = parse.GetValue(fineTune),
-                PerClass = parse.GetValue(perClass),
-                LearningRate = parse.GetValue(lr),
-                FineTuneLearningRate = parse.GetValue(fineTuneLr),
-                FineTuneFrom = parse.GetValue(fineTuneFrom)!,
-                FashionDirectory = parse.GetValue(data),
-                SmoothCurves = smoothing.Value(parse),
-                OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
-            }, o);
+                "resnet18" => ResNet18Demo.Run(new ResNet18DemoOptions
+                {
+                    ResNet18 = parse.GetValue(resnet18) ?? ResNet18Demo.DefaultPath,
+                    Epochs = parse.GetValue(epochs),
+                    FineTuneEpochs = parse.GetValue(fineTune),
+                    PerClass = parse.GetValue(perClass),
+                    LearningRate = parse.GetValue(lr),
+                    FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                    FashionDirectory = parse.GetValue(data),
+                    SmoothCurves = smoothing.Value(parse),
+                    OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
+                }, o),
+                "mnist-convnet" => TransferDemo.Run(defaults with
+                {
+                    Classes = parse.GetValue(classes)!.Split(',').Select(c => c.Trim()).ToList(),
+                    PretrainEpochs = parse.GetValue(pretrain),
+                    Epochs = parse.GetValue(epochs),
+                    FineTuneEpochs = parse.GetValue(fineTune),
+                    PerClass = parse.GetValue(perClass),
+                    LearningRate = parse.GetValue(lr),
+                    FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                    FineTuneFrom = parse.GetValue(fineTuneFrom)!,
+                    FashionDirectory = parse.GetValue(data),
+                    SmoothCurves = smoothing.Value(parse),
+                    OutDir = Path.GetFullPath(parse.GetRequiredValue(output)),
+                }, o),
+                _ => throw new CliException($"--base expects mnist-convnet or resnet18, got '{which}'."),
+            };
             o.WriteLine();
             o.WriteLine(TransferDemo.Table(results));
             return 0;
