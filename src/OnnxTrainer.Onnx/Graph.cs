@@ -9,9 +9,13 @@ public sealed record ValueInfo(string Name, TensorType Type);
 /// </summary>
 public sealed class Graph
 {
+    /// <summary>The graph's name (GraphProto.name); appears in error messages and the text form.</summary>
     public string Name { get; set; } = "graph";
+    /// <summary>Values fed at run time, in order. An input that also has an initializer is an input with a default value.</summary>
     public List<ValueInfo> Inputs { get; } = [];
+    /// <summary>Values the graph returns, in order.</summary>
     public List<ValueInfo> Outputs { get; } = [];
+    /// <summary>Nodes in topological order: every input of a node is produced earlier, or is an input or initializer.</summary>
     public List<Node> Nodes { get; } = [];
 
     /// <summary>Initializers in insertion order.</summary>
@@ -23,15 +27,21 @@ public sealed class Graph
     /// <summary>Model metadata_props, written in key order.</summary>
     public SortedDictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The default-domain opset version the nodes follow (<see cref="OnnxModel.DefaultOpset"/> for built graphs).</summary>
     public int Opset { get; set; } = OnnxModel.DefaultOpset;
 
+    /// <summary>The recorded type of a value.</summary>
+    /// <exception cref="KeyNotFoundException">The graph has no type for <paramref name="value"/>.</exception>
     public TensorType TypeOf(string value) =>
         Types.TryGetValue(value, out var t) ? t : throw new KeyNotFoundException($"Graph '{Name}' has no type for value '{value}'.");
 
+    /// <summary>The initializer named <paramref name="name"/>, or null when there is none.</summary>
     public Tensor? FindInitializer(string name) => Initializers.Find(t => t.Name == name);
 
+    /// <summary>The node that outputs <paramref name="value"/>, or null for a graph input, an initializer or an unknown name.</summary>
     public Node? Producer(string value) => Nodes.Find(n => n.Outputs.Contains(value));
 
+    /// <summary>The nodes that take <paramref name="value"/> as an input, in graph order.</summary>
     public IEnumerable<Node> Consumers(string value) => Nodes.Where(n => n.Inputs.Contains(value));
 
     /// <summary>Replaces an initializer's data, keeping its name and checking its shape.</summary>

@@ -11,6 +11,7 @@ public sealed class GraphBuilder
     private readonly Stack<string> _scopes = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
+    /// <summary>Starts a new, empty graph named <paramref name="graphName"/>.</summary>
     public GraphBuilder(string graphName) : this(new Graph { Name = graphName }) { }
 
     /// <summary>Continues building on an existing graph (passes extend graphs this way).</summary>
@@ -26,8 +27,10 @@ public sealed class GraphBuilder
         }
     }
 
+    /// <summary>The graph being built (edited in place).</summary>
     public Graph Graph { get; }
 
+    /// <summary>The innermost name scope, for example "block1/conv1"; "" outside any scope.</summary>
     public string CurrentScope => _scopes.Count == 0 ? "" : _scopes.Peek();
 
     /// <summary>Names made inside the scope start with "name/" (nested scopes join with '/').</summary>
@@ -37,10 +40,16 @@ public sealed class GraphBuilder
         return new PopScope(_scopes);
     }
 
+    /// <summary>The type of a value of the graph.</summary>
+    /// <exception cref="KeyNotFoundException">The graph has no value <paramref name="value"/>.</exception>
     public TensorType TypeOf(string value) => Graph.TypeOf(value);
 
+    /// <summary>The dims of a value of the graph (<see cref="TensorType.Batch"/> for the batch dimension).</summary>
+    /// <exception cref="KeyNotFoundException">The graph has no value <paramref name="value"/>.</exception>
     public long[] DimsOf(string value) => Graph.TypeOf(value).Dims;
 
+    /// <summary>Adds a graph input under the exact name <paramref name="name"/> and returns that name.</summary>
+    /// <exception cref="InvalidOperationException">The graph already has a value of that name.</exception>
     public string Input(string name, TensorType type)
     {
         Claim(name);
@@ -49,6 +58,8 @@ public sealed class GraphBuilder
         return name;
     }
 
+    /// <summary>Marks an existing value as a graph output, with its recorded type.</summary>
+    /// <exception cref="KeyNotFoundException">The graph has no value <paramref name="value"/>.</exception>
     public void Output(string value) => Graph.Outputs.Add(new ValueInfo(value, Graph.TypeOf(value)));
 
     /// <summary>Adds an initializer under its own (exact) name.</summary>
@@ -117,11 +128,16 @@ public sealed class GraphBuilder
     public string Op(string opType, IReadOnlyList<string> inputs, string? output = null, params NodeAttribute[] attributes) =>
         Node(opType, inputs, 1, attributes, output is null ? null : [output])[0];
 
+    /// <summary>An int attribute.</summary>
     public static NodeAttribute A(string name, long value) => new(name, value);
+    /// <summary>A float attribute.</summary>
     public static NodeAttribute A(string name, float value) => new(name, value);
+    /// <summary>A string attribute.</summary>
     public static NodeAttribute A(string name, string value) => new(name, value);
+    /// <summary>An ints attribute.</summary>
     public static NodeAttribute A(string name, long[] value) => new(name, value);
 
+    /// <summary><paramref name="name"/> under the current scope ("scope/name"); not made unique (see <see cref="Fresh"/>).</summary>
     public string Prefixed(string name) => CurrentScope.Length == 0 ? name : CurrentScope + "/" + name;
 
     /// <summary>A name not used yet: the given one, or it with "_2", "_3", ... appended.</summary>

@@ -11,6 +11,7 @@ public static class GraphText
 {
     private const int MaxInlineValues = 8;
 
+    /// <summary>The text form of <paramref name="g"/>, one line per metadata entry, input, initializer, node and output ("\n" line ends).</summary>
     public static string Render(Graph g)
     {
         var sb = new StringBuilder();

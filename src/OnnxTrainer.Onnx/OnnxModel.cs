@@ -15,16 +15,23 @@ public static class OnnxModel
     /// <summary>IR version 8 goes with opset 18 (ONNX 1.13).</summary>
     public const long IrVersion = 8;
 
+    /// <summary>The producer_name written into every saved model.</summary>
     public const string Producer = "OnnxTrainer";
 
+    /// <summary>The serialized ModelProto of <paramref name="graph"/> (IR <see cref="IrVersion"/>, the graph's opset).</summary>
     public static byte[] ToBytes(Graph graph) => ToProto(graph).ToByteArray();
 
+    /// <summary>Writes <paramref name="graph"/> as an .onnx file, atomically through <see cref="Files.SafeFile"/>: a failed save leaves the old file untouched.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is a folder, device, FIFO or socket, or its folder does not exist.</exception>
     public static void Save(Graph graph, string path)
     {
         // A failed save leaves neither a partial file nor a temporary one, and the old file untouched.
         Files.SafeFile.WriteAllBytes(path, ToBytes(graph), "ONNX model file");
     }
 
+    /// <summary>Reads an .onnx file; external data files are read from the model's folder.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model, or an initializer's data cannot be read.</exception>
     public static Graph Load(string path) => FromProto(ReadProto(path), Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>Parses a file's ModelProto; a file that is not one is an <see cref="InvalidDataException"/> naming it.</summary>
@@ -41,6 +48,7 @@ public static class OnnxModel
         }
     }
 
+    /// <summary>The ModelProto of <paramref name="graph"/>: inputs, outputs, initializers as raw_data, nodes, metadata_props, and value_info for every typed intermediate.</summary>
     public static ModelProto ToProto(Graph graph)
     {
         var model = new ModelProto
@@ -65,6 +73,9 @@ public static class OnnxModel
         return model;
     }
 
+    /// <summary>The graph of serialized ModelProto bytes. Initializers kept in external data files cannot be read this way (use <see cref="Load"/>).</summary>
+    /// <exception cref="Google.Protobuf.InvalidProtocolBufferException">The bytes are not a ModelProto.</exception>
+    /// <exception cref="InvalidDataException">The model has no graph, or a value or initializer has an unsupported type.</exception>
     public static Graph FromBytes(byte[] bytes) => FromProto(ModelProto.Parser.ParseFrom(bytes));
 
     /// <summary>
@@ -141,6 +152,8 @@ public static class OnnxModel
         return p;
     }
 
+    /// <summary>A tensor from a TensorProto held in memory (raw_data or the typed data fields; not external data).</summary>
+    /// <exception cref="InvalidDataException">The data type is unsupported, or the data is kept in an external file.</exception>
     public static Tensor TensorFromProto(TensorProto p) => TensorFromProto(p, null);
 
     private static Tensor TensorFromProto(TensorProto p, string? baseDirectory)

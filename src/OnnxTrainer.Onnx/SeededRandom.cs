@@ -8,11 +8,13 @@ public sealed class SeededRandom
 {
     private ulong _state;
 
+    /// <summary>A stream that starts from <paramref name="seed"/>.</summary>
     public SeededRandom(ulong seed) => _state = seed;
 
     /// <summary>An independent stream for a named purpose (a parameter, a layer's dropout, shuffling).</summary>
     public static SeededRandom For(long seed, string purpose) => new(Mix((ulong)seed ^ Fnv1a(purpose)));
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         _state += 0x9E3779B97F4A7C15UL;

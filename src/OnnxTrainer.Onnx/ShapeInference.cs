@@ -8,6 +8,8 @@ namespace OnnxTrainer.Onnx;
 /// </summary>
 public static class ShapeInference
 {
+    /// <summary>The output types of <paramref name="node"/> in <paramref name="graph"/>, one per output.</summary>
+    /// <exception cref="InvalidOperationException">The op has no shape rule, or the rule cannot handle these inputs.</exception>
     public static TensorType[] Infer(Node node, Graph graph) =>
         OpRegistry.Find(node.OpType)?.Shape(new ShapeContext(node, graph))
         ?? throw new InvalidOperationException(

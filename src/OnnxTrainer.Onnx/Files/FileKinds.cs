@@ -8,7 +8,27 @@ internal
 #else
 public
 #endif
-enum FileKind { Missing, Regular, Directory, SymbolicLink, CharacterDevice, BlockDevice, Fifo, Socket, Other }
+enum FileKind
+{
+    /// <summary>Nothing exists at the path (or it cannot be inspected).</summary>
+    Missing,
+    /// <summary>A regular file.</summary>
+    Regular,
+    /// <summary>A folder.</summary>
+    Directory,
+    /// <summary>A symbolic link (reported only when links are not followed).</summary>
+    SymbolicLink,
+    /// <summary>A character device such as /dev/null.</summary>
+    CharacterDevice,
+    /// <summary>A block device such as a disk.</summary>
+    BlockDevice,
+    /// <summary>A FIFO (named pipe): opening it for reading would block.</summary>
+    Fifo,
+    /// <summary>A Unix domain socket.</summary>
+    Socket,
+    /// <summary>Any other file type.</summary>
+    Other,
+}
 
 /// <summary>Reads a path's file type (statx on Linux; .NET's attributes elsewhere, which cannot tell devices from files).</summary>
 #if ONNXTRAINER_RUNTIME
@@ -26,6 +46,9 @@ static class FileKinds
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
+    /// <summary>The type of <paramref name="path"/> without opening it; <see cref="FileKind.Missing"/> when it does not exist.</summary>
+    /// <param name="path">The path to inspect.</param>
+    /// <param name="followLinks">True to report the type of a symbolic link's target instead of <see cref="FileKind.SymbolicLink"/>.</param>
     public static FileKind Of(string path, bool followLinks)
     {
         if (OperatingSystem.IsLinux())
@@ -58,6 +81,7 @@ static class FileKinds
         return File.Exists(path) ? FileKind.Regular : FileKind.Missing;
     }
 
+    /// <summary>The kind in words for error messages, for example "a folder" or "a FIFO (named pipe)".</summary>
     public static string Describe(FileKind kind) => kind switch
     {
         FileKind.Missing => "missing",

@@ -23,6 +23,7 @@ public sealed record SafetensorsFile(IReadOnlyList<Tensor> Tensors, IReadOnlyDic
 /// </summary>
 public static class Safetensors
 {
+    /// <summary>The header key of the string-to-string metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 
     /// <summary>Headers above this size are rejected as corrupt (the reference implementation uses the same bound).</summary>

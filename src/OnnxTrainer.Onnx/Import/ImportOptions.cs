@@ -6,6 +6,7 @@ public sealed record ImportOptions
     /// <summary>Input height and width to import at; null keeps the file's (both or neither).</summary>
     public int? Height { get; init; }
 
+    /// <summary>Input width in pixels to import at; null keeps the file's (give it together with <see cref="Height"/>).</summary>
     public int? Width { get; init; }
 
     /// <summary>

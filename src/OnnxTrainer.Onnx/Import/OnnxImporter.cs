@@ -9,6 +9,10 @@ namespace OnnxTrainer.Onnx.Import;
 /// </summary>
 public static class OnnxImporter
 {
+    /// <summary>Reads and imports the ONNX model file at <paramref name="path"/> (external data files beside it).</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="options">What the import may change (input size, global pooling, fixed batch); null for none.</param>
+    /// <exception cref="ImportException">The file is missing or unreadable, is not an ONNX model, or holds something the importer does not support (the message names it).</exception>
     public static ImportedModel Import(string path, ImportOptions? options = null)
     {
         string source = Path.GetFileName(path);

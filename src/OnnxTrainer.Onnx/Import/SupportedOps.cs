@@ -3,6 +3,7 @@ namespace OnnxTrainer.Onnx.Import;
 /// <summary>The ONNX ops (default domain) whose every form from opset 7 to 18 the importer understands.</summary>
 public static class SupportedOps
 {
+    /// <summary>The op types, sorted ordinally.</summary>
     public static readonly IReadOnlySet<string> All = new SortedSet<string>(StringComparer.Ordinal)
     {
         "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
@@ -12,5 +13,6 @@ public static class SupportedOps
         "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
     };
 
+    /// <summary>The op types as one comma-separated line, for error messages.</summary>
     public static string List => string.Join(", ", All);
 }

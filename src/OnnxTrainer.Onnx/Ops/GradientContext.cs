@@ -6,6 +6,11 @@ namespace OnnxTrainer.Onnx.Ops;
 /// </summary>
 public sealed class GradientContext
 {
+    /// <summary>The context of one forward node during the backward walk (made by the gradient pass).</summary>
+    /// <param name="b">The builder the gradient nodes are added through.</param>
+    /// <param name="node">The forward node.</param>
+    /// <param name="outputGrads">d(loss)/d(output k) per output, null where none flows.</param>
+    /// <param name="needs">Per input, whether it needs a gradient.</param>
     public GradientContext(GraphBuilder b, Node node, IReadOnlyList<string?> outputGrads, IReadOnlyList<bool> needs)
     {
         B = b;
@@ -14,7 +19,9 @@ public sealed class GradientContext
         Needs = needs;
     }
 
+    /// <summary>The builder gradient nodes are added through (the graph being differentiated).</summary>
     public GraphBuilder B { get; }
+    /// <summary>The forward node whose input gradients are being made.</summary>
     public Node Node { get; }
 
     /// <summary>d(loss)/d(output k), or null where no gradient reaches output k.</summary>
@@ -23,18 +30,23 @@ public sealed class GradientContext
     /// <summary>Whether input k needs a gradient (it depends on a value gradients are asked for).</summary>
     public IReadOnlyList<bool> Needs { get; }
 
+    /// <summary>The name of input <paramref name="i"/> of the forward node.</summary>
     public string X(int i) => Node.Inputs[i];
+    /// <summary>The name of output <paramref name="k"/> of the forward node.</summary>
     public string Y(int k = 0) => Node.Outputs[k];
 
     /// <summary>The gradient of output 0 (single-output nodes are visited only when it exists).</summary>
     public string Dy => OutputGrads[0] ?? throw new InvalidOperationException($"{Node.OpType} node '{Node.Name}': output 0 has no gradient.");
 
+    /// <summary>Whether input <paramref name="i"/> needs a gradient (false for inputs beyond the node's).</summary>
     public bool Need(int i) => i < Needs.Count && Needs[i];
 
     /// <summary>True when input i is given (not an omitted optional input).</summary>
     public bool Has(int i) => i < Node.Inputs.Count && Node.Inputs[i].Length > 0;
 
+    /// <summary>The type of input <paramref name="i"/>.</summary>
     public TensorType InType(int i) => B.TypeOf(Node.Inputs[i]);
+    /// <summary>The type of output <paramref name="k"/>.</summary>
     public TensorType OutType(int k = 0) => B.TypeOf(Node.Outputs[k]);
 
     /// <summary>One gradient per input: <paramref name="grads"/>[i] is evaluated only when input i needs it.</summary>
@@ -55,27 +67,39 @@ public sealed class GradientContext
 
     // ---- emitting helpers ----
 
+    /// <summary>Adds a one-output node with an inferred type and returns its output.</summary>
     public string Op(string opType, params string[] inputs) => B.Op(opType, inputs);
 
+    /// <summary>Adds a one-output node with attributes and an inferred type and returns its output.</summary>
     public string Op(string opType, string[] inputs, params NodeAttribute[] attributes) => B.Op(opType, inputs, null, attributes);
 
     /// <summary>A node whose output type is given (ops without a shape rule, or values with run-time shapes).</summary>
     public string Typed(string opType, string[] inputs, TensorType type, params NodeAttribute[] attributes) =>
         B.Node(opType, inputs, 1, attributes, null, [type])[0];
 
+    /// <summary>a * b (broadcasting).</summary>
     public string Mul(string a, string b) => Op("Mul", a, b);
+    /// <summary>a / b (broadcasting).</summary>
     public string Div(string a, string b) => Op("Div", a, b);
+    /// <summary>a + b (broadcasting).</summary>
     public string Add(string a, string b) => Op("Add", a, b);
+    /// <summary>a - b (broadcasting).</summary>
     public string Sub(string a, string b) => Op("Sub", a, b);
+    /// <summary>-a.</summary>
     public string Neg(string a) => Op("Neg", a);
+    /// <summary>A shared float scalar constant.</summary>
     public string Const(float v) => B.Const(v);
 
     /// <summary>A bool mask as float 0/1.</summary>
     public string AsFloat(string mask) => Op("Cast", [mask], A("to", (long)ElementType.Float));
 
+    /// <summary>An int attribute.</summary>
     public static NodeAttribute A(string name, long value) => GraphBuilder.A(name, value);
+    /// <summary>A float attribute.</summary>
     public static NodeAttribute A(string name, float value) => GraphBuilder.A(name, value);
+    /// <summary>An ints attribute.</summary>
     public static NodeAttribute A(string name, long[] value) => GraphBuilder.A(name, value);
+    /// <summary>A string attribute.</summary>
     public static NodeAttribute A(string name, string value) => GraphBuilder.A(name, value);
 
     /// <summary>An int64 initializer's values, or null when the value is not a constant.</summary>
