@@ -45,6 +45,8 @@ public sealed class Graph
     public IEnumerable<Node> Consumers(string value) => Nodes.Where(n => n.Inputs.Contains(value));
 
     /// <summary>Replaces an initializer's data, keeping its name and checking its shape.</summary>
+    /// <exception cref="KeyNotFoundException">The graph has no initializer of that name.</exception>
+    /// <exception cref="ArgumentException">The new value's element type or shape differs from the initializer's.</exception>
     public void SetInitializer(Tensor value)
     {
         int i = Initializers.FindIndex(t => t.Name == value.Name);

@@ -63,6 +63,7 @@ public sealed class GraphBuilder
     public void Output(string value) => Graph.Outputs.Add(new ValueInfo(value, Graph.TypeOf(value)));
 
     /// <summary>Adds an initializer under its own (exact) name.</summary>
+    /// <exception cref="InvalidOperationException">The graph already has a value of that name.</exception>
     public string Initializer(Tensor tensor)
     {
         Claim(tensor.Name);
@@ -100,6 +101,8 @@ public sealed class GraphBuilder
     /// Adds a node. Output names are <paramref name="outputs"/> when given, else "scope/optype" made unique.
     /// Output types are inferred unless <paramref name="types"/> gives them.
     /// </summary>
+    /// <returns>The output names; "" where <paramref name="outputs"/> asked for an omitted output.</returns>
+    /// <exception cref="InvalidOperationException">An input is not a value of the graph, an output name is taken, or the op has no shape rule for these inputs and <paramref name="types"/> is null.</exception>
     public string[] Node(string opType, IReadOnlyList<string> inputs, int outputCount = 1,
         IReadOnlyList<NodeAttribute>? attributes = null, IReadOnlyList<string>? outputs = null,
         IReadOnlyList<TensorType>? types = null)
@@ -125,6 +128,7 @@ public sealed class GraphBuilder
     }
 
     /// <summary>Adds a one-output node and returns its output name.</summary>
+    /// <exception cref="InvalidOperationException">An input is not a value of the graph, <paramref name="output"/> is taken, or the output type cannot be inferred.</exception>
     public string Op(string opType, IReadOnlyList<string> inputs, string? output = null, params NodeAttribute[] attributes) =>
         Node(opType, inputs, 1, attributes, output is null ? null : [output])[0];
 

@@ -35,6 +35,7 @@ public static class OnnxModel
     public static Graph Load(string path) => FromProto(ReadProto(path), Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>Parses a file's ModelProto; a file that is not one is an <see cref="InvalidDataException"/> naming it.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static ModelProto ReadProto(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
@@ -84,6 +85,7 @@ public static class OnnxModel
     /// default value and stays both an input and an initializer. Initializers kept in external data files are read
     /// from <paramref name="baseDirectory"/> (the model file's folder).
     /// </summary>
+    /// <exception cref="InvalidDataException">The model has no graph, a value is not a tensor, or an initializer's data is unsupported or cannot be read.</exception>
     public static Graph FromProto(ModelProto model, string? baseDirectory = null)
     {
         var g = model.Graph ?? throw new InvalidDataException("ONNX model has no graph.");

@@ -28,6 +28,7 @@ public sealed class SeededRandom
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform integer in [0, bound).</summary>
+    /// <param name="bound">The exclusive upper bound, &gt; 0.</param>
     public int NextInt(int bound) => (int)((NextUInt64() >> 33) % (ulong)bound);
 
     /// <summary>Fisher-Yates shuffle in place.</summary>

@@ -9,6 +9,7 @@ public
 static class FileNames
 {
     /// <summary>Throws when <paramref name="path"/> holds U+FFFD, which is how .NET shows name bytes that are not UTF-8.</summary>
+    /// <exception cref="ArgumentException">The path holds U+FFFD; the message starts with <paramref name="what"/>.</exception>
     public static void CheckUtf8(string path, string what)
     {
         if (path.Contains('\uFFFD'))

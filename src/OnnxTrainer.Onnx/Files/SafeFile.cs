@@ -71,6 +71,8 @@ static class SafeFile
     }
 
     /// <summary>Writes what <paramref name="write"/> puts in the stream to <paramref name="path"/> (checked, then atomically replaced).</summary>
+    /// <exception cref="ArgumentException">The target is refused (see <see cref="CheckTarget"/>).</exception>
+    /// <exception cref="IOException">Writing or renaming failed (for example a full disk); the target is left as it was.</exception>
     public static void Write(string path, Action<Stream> write, string what = "output file")
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -98,6 +100,7 @@ static class SafeFile
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> (checked, then atomically replaced).</summary>
+    /// <exception cref="ArgumentException">The target is refused (see <see cref="CheckTarget"/>).</exception>
     public static void WriteAllBytes(string path, byte[] bytes, string what = "output file")
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -105,6 +108,7 @@ static class SafeFile
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte order mark) to <paramref name="path"/> (checked, then atomically replaced).</summary>
+    /// <exception cref="ArgumentException">The target is refused (see <see cref="CheckTarget"/>).</exception>
     public static void WriteAllText(string path, string text, string what = "output file") =>
         WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text), what);
 

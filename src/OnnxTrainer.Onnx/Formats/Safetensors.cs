@@ -10,6 +10,7 @@ namespace OnnxTrainer.Onnx.Formats;
 public sealed record SafetensorsFile(IReadOnlyList<Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>The tensor with this name, or an exception listing the names present.</summary>
+    /// <exception cref="KeyNotFoundException">No tensor has that name.</exception>
     public Tensor this[string name] =>
         Tensors.FirstOrDefault(t => t.Name == name)
         ?? throw new KeyNotFoundException($"No tensor '{name}' in safetensors file; it holds: {string.Join(", ", Tensors.Select(t => t.Name))}.");
@@ -36,6 +37,7 @@ public static class Safetensors
     /// over <paramref name="path"/>. If anything throws before the rename, a previous file at <paramref name="path"/> is
     /// left untouched.
     /// </summary>
+    /// <exception cref="ArgumentException">Two tensors share a name, a tensor is named <see cref="MetadataKey"/> or has an element type safetensors cannot hold, or <paramref name="path"/> cannot be written (a folder, a device, a missing folder).</exception>
     public static void Write(string path, IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -44,6 +46,7 @@ public static class Safetensors
     }
 
     /// <summary>The exact bytes <see cref="Write"/> puts in a file.</summary>
+    /// <exception cref="ArgumentException">Two tensors share a name, a tensor is named <see cref="MetadataKey"/>, or has an element type safetensors cannot hold.</exception>
     public static byte[] ToBytes(IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var stream = new MemoryStream();
@@ -52,6 +55,7 @@ public static class Safetensors
     }
 
     /// <summary>Writes the format to a stream (header, then each tensor's little-endian data in order).</summary>
+    /// <exception cref="ArgumentException">Two tensors share a name, a tensor is named <see cref="MetadataKey"/>, or has an element type safetensors cannot hold.</exception>
     public static void WriteTo(Stream stream, IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -69,6 +73,7 @@ public static class Safetensors
 
     /// <summary>Reads a safetensors file; F16, BF16 and F64 tensors become float tensors.</summary>
     /// <exception cref="InvalidDataException">The file is not valid safetensors; the message names the file and the fault.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static SafetensorsFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -89,6 +94,7 @@ public static class Safetensors
     }
 
     /// <summary>Parses safetensors bytes held in memory; <paramref name="name"/> is used in error messages.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not valid safetensors; the message names <paramref name="name"/> and the fault.</exception>
     public static SafetensorsFile FromBytes(byte[] bytes, string name = "<memory>")
     {
         ArgumentNullException.ThrowIfNull(bytes);

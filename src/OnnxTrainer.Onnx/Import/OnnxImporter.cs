@@ -33,6 +33,7 @@ public static class OnnxImporter
     /// <param name="source">The file's name, for messages.</param>
     /// <param name="options">What the import may change (input size, global pooling, fixed batch).</param>
     /// <param name="baseDirectory">Where external data files are (the model's folder); null refuses external data.</param>
+    /// <exception cref="ImportException">The options are inconsistent, or the model holds something the importer does not support (the message names it).</exception>
     public static ImportedModel Import(ModelProto proto, string source, ImportOptions? options = null, string? baseDirectory = null)
     {
         options ??= new ImportOptions();

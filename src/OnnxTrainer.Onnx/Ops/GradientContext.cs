@@ -36,6 +36,7 @@ public sealed class GradientContext
     public string Y(int k = 0) => Node.Outputs[k];
 
     /// <summary>The gradient of output 0 (single-output nodes are visited only when it exists).</summary>
+    /// <exception cref="InvalidOperationException">No gradient reaches output 0.</exception>
     public string Dy => OutputGrads[0] ?? throw new InvalidOperationException($"{Node.OpType} node '{Node.Name}': output 0 has no gradient.");
 
     /// <summary>Whether input <paramref name="i"/> needs a gradient (false for inputs beyond the node's).</summary>
@@ -148,6 +149,7 @@ public sealed class GradientContext
     }
 
     /// <summary>Axes of a Reduce* node (attribute or constant input 1), normalized and sorted; all axes when none are given.</summary>
+    /// <exception cref="NotSupportedException">The axes are an input that is not a constant.</exception>
     public long[] ReduceAxes()
     {
         int rank = InType(0).Rank;
