@@ -16,6 +16,8 @@ public static class GradientPass
     /// The pass form (see <see cref="Passes.PassResult"/>): adds d(loss)/d(v) for each v in <paramref name="wrt"/> to
     /// <paramref name="graph"/>; the result's values map each v to its gradient value.
     /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Build"/>.</exception>
+    /// <exception cref="NotSupportedException">As for <see cref="Build"/>.</exception>
     public static Passes.PassResult Apply(Graph graph, string loss, IReadOnlyCollection<string> wrt) =>
         Passes.PassResult.Of(nameof(GradientPass), graph, () => Build(new GraphBuilder(graph), loss, wrt));
 
@@ -27,6 +29,8 @@ public static class GradientPass
     /// for the first trainable layer, and nothing below a frozen base). A wrt value the loss does not depend on
     /// gets a zero gradient.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="loss"/> is not a float scalar value of the graph, or a <paramref name="wrt"/> value is missing or not float.</exception>
+    /// <exception cref="NotSupportedException">An op on a path from a <paramref name="wrt"/> value to the loss has no rule, or its rule does not handle that form of the op.</exception>
     public static IReadOnlyDictionary<string, string> Build(GraphBuilder b, string loss, IReadOnlyCollection<string> wrt)
     {
         ArgumentNullException.ThrowIfNull(b);

@@ -24,6 +24,7 @@ public static class Loss
     ];
 
     /// <summary>Keras name of a loss (as <c>model.compile(loss=...)</c> spells it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined <see cref="LossKind"/>.</exception>
     public static string KerasName(LossKind kind) => kind switch
     {
         LossKind.BinaryCrossentropy => "binary_crossentropy",
@@ -34,6 +35,8 @@ public static class Loss
     };
 
     /// <summary>Parses a Keras loss name (case-insensitive).</summary>
+    /// <param name="name">binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, mse or mean_squared_error.</param>
+    /// <exception cref="ArgumentException">The name is none of these; the message lists them.</exception>
     public static LossKind Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -52,6 +55,7 @@ public static class Loss
     /// [1e-7, 1 - 1e-7]. Sparse labels must lie in [0, K): OneHot gives an all-zero row (zero loss) for a label
     /// outside [-K, K) and wraps negative ones, so the trainer must reject bad labels before feeding them.
     /// </summary>
+    /// <exception cref="ArgumentException">The target's type does not fit the loss and output (the message names both), or a value is not float where it must be.</exception>
     public static string Build(GraphBuilder b, LossKind kind, string? logits, string output, string target)
     {
         ArgumentNullException.ThrowIfNull(b);

@@ -10,6 +10,7 @@ namespace OnnxTrainer.Autodiff.Losses;
 public static class Metrics
 {
     /// <summary>Keras binary_accuracy: mean of [(p &gt; 0.5) == y] for probabilities p and float 0/1 targets of the same shape.</summary>
+    /// <exception cref="ArgumentException">The output or target is not float, or their shapes differ.</exception>
     public static string BinaryAccuracy(GraphBuilder b, string output, string target)
     {
         ArgumentNullException.ThrowIfNull(b);
@@ -30,6 +31,7 @@ public static class Metrics
     /// targets of the output's shape, or [argmax_k output == target] for int64 (or int32) class indices [N] or [N,1].
     /// Ties in the output go to the first (lowest) index, as numpy/TF argmax.
     /// </summary>
+    /// <exception cref="ArgumentException">The output is not float [N,K], or the target is neither of its shape nor integer class indices.</exception>
     public static string CategoricalAccuracy(GraphBuilder b, string output, string target)
     {
         ArgumentNullException.ThrowIfNull(b);

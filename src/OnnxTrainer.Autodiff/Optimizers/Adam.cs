@@ -10,19 +10,25 @@ public record Adam : Optimizer
 {
     private static readonly string[] Moments = ["m", "v"];
 
+    /// <summary>"adam".</summary>
     public override string Name => "adam";
 
+    /// <summary>"m" (first moment) and "v" (second moment), both starting at zero.</summary>
     public override IReadOnlyList<string> SlotKinds => Moments;
 
     /// <summary>Decay of the first moment, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
     public double Beta1 { get; init => field = Check(value, 0, 1, nameof(Beta1), openHigh: true); } = 0.9;
 
     /// <summary>Decay of the second moment, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
     public double Beta2 { get; init => field = Check(value, 0, 1, nameof(Beta2), openHigh: true); } = 0.999;
 
     /// <summary>Added to the root of the second moment, &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 0 or less.</exception>
     public double Epsilon { get; init => field = Check(value, double.Epsilon, double.MaxValue, nameof(Epsilon)); } = 1e-7;
 
+    /// <summary>Writes m', v' and p' by the formulas above, with the shared lr_t.</summary>
     protected override void EmitStep(GraphBuilder b, StepValues v)
     {
         string lrT = v.Shared[0];
@@ -49,7 +55,9 @@ public record Adam : Optimizer
 /// <summary>Keras AdamW: Adam with decoupled weight decay p -= lr*wd*p before the step, wd 0.004 by default.</summary>
 public sealed record AdamW : Adam
 {
+    /// <summary>AdamW with the Keras default weight decay 0.004 (set <see cref="Optimizer.WeightDecay"/> to change it).</summary>
     public AdamW() => WeightDecay = 0.004;
 
+    /// <summary>"adamw".</summary>
     public override string Name => "adamw";
 }

@@ -49,8 +49,10 @@ public abstract record Optimizer
     public abstract IReadOnlyList<string> SlotKinds { get; }
 
     /// <summary>Decoupled weight decay as Keras applies it before the update: p -= lr * wd * p.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 0.</exception>
     public double WeightDecay { get; init => field = Check(value, 0, double.MaxValue, nameof(WeightDecay)); }
 
+    /// <summary>The value name of a slot: "&lt;optimizer&gt;/&lt;kind&gt;/&lt;param&gt;", for example "rmsprop/rms/dense_1/W".</summary>
     public string SlotName(string kind, string param) => $"{Name}/{kind}/{param}";
 
     /// <summary>The slots one parameter needs (all start at zero).</summary>
@@ -63,6 +65,7 @@ public abstract record Optimizer
     /// <paramref name="step"/> (1-based index of this update) are float scalars []. Outputs are named
     /// "new/&lt;param&gt;" and "new/&lt;slot&gt;"; intermediates are under the scope "&lt;name&gt;/&lt;param&gt;".
     /// </summary>
+    /// <exception cref="ArgumentException">The parameter is not float, the gradient or a slot differs from its type, the slot count is not that of <see cref="SlotKinds"/>, or lr or step is not a float scalar.</exception>
     public ParamUpdate Emit(GraphBuilder b, string param, string grad, IReadOnlyList<string> slots, string lr, string step)
     {
         ArgumentNullException.ThrowIfNull(b);
@@ -99,6 +102,10 @@ public abstract record Optimizer
     /// <summary>
     /// Makes an optimizer by Keras name (case-insensitive) with <paramref name="options"/> over the Keras defaults.
     /// </summary>
+    /// <param name="name">rmsprop, sgd, adam or adamw.</param>
+    /// <param name="options">Hyperparameters; null for the Keras defaults.</param>
+    /// <exception cref="ArgumentException">The name is unknown, or <paramref name="options"/> sets a hyperparameter this optimizer does not take.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of its range.</exception>
     public static Optimizer Create(string name, OptimizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -163,6 +170,8 @@ public abstract record Optimizer
     /// <summary>A float hyperparameter as a graph constant (rounded to float once, from double).</summary>
     protected static string C(GraphBuilder b, double value) => b.Const((float)value);
 
+    /// <summary>Returns <paramref name="value"/> when it lies in [low, high] (or [low, high) with <paramref name="openHigh"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is outside the range (also NaN); the message names <paramref name="what"/>.</exception>
     protected static double Check(double value, double low, double high, string what, bool openHigh = false) =>
         value >= low && (openHigh ? value < high : value <= high)
             ? value

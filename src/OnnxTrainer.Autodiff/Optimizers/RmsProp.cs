@@ -10,16 +10,21 @@ public sealed record RmsProp : Optimizer
 {
     private static readonly string[] RmsSlot = ["rms"];
 
+    /// <summary>"rmsprop".</summary>
     public override string Name => "rmsprop";
 
+    /// <summary>"rms": the running mean of g^2, starting at zero.</summary>
     public override IReadOnlyList<string> SlotKinds => RmsSlot;
 
     /// <summary>Decay of the running mean of g^2, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
     public double Rho { get; init => field = Check(value, 0, 1, nameof(Rho), openHigh: true); } = 0.9;
 
     /// <summary>Added to the root of the running mean, &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 0 or less.</exception>
     public double Epsilon { get; init => field = Check(value, double.Epsilon, double.MaxValue, nameof(Epsilon)); } = 1e-7;
 
+    /// <summary>Writes a' and p' by the formulas above.</summary>
     protected override void EmitStep(GraphBuilder b, StepValues v)
     {
         // a' = rho*a + (1-rho)*g^2

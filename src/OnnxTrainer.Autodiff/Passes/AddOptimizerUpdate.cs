@@ -16,6 +16,8 @@ public static class AddOptimizerUpdate
     /// <param name="gradients">Parameter name -> its gradient value, in the order the step carries them.</param>
     /// <param name="learningRate">The scalar learning-rate value.</param>
     /// <param name="step">The scalar step-number value (1 for the first update).</param>
+    /// <exception cref="ArgumentException">A parameter, gradient, lr or step does not fit the optimizer (see <see cref="Optimizer.Emit"/>).</exception>
+    /// <exception cref="InvalidOperationException">The graph already has a value named like one of the slots.</exception>
     public static PassResult Apply(Graph graph, Optimizer optimizer, IReadOnlyList<KeyValuePair<string, string>> gradients, string learningRate, string step) =>
         PassResult.Of(nameof(AddOptimizerUpdate), graph, () => Add(new GraphBuilder(graph), optimizer, gradients, learningRate, step)
             .SelectMany(u => u).ToDictionary(b => b.Value, b => b.NewValue, StringComparer.Ordinal));

@@ -12,6 +12,8 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class BatchNormTraining
 {
+    /// <summary>Rewrites the named BatchNormalization nodes of <paramref name="graph"/> in place; the result's values map each moving statistic to its new value.</summary>
+    /// <exception cref="ArgumentException">A name is not a node of the graph, names a node that is not BatchNormalization, or the node's input has no channel axis.</exception>
     public static PassResult Apply(Graph graph, IEnumerable<string> nodeNames) =>
         PassResult.Of(nameof(BatchNormTraining), graph, () => Run(graph, nodeNames).ToDictionary(u => u.Param, u => u.NewValue, StringComparer.Ordinal));
 

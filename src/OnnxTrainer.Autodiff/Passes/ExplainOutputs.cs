@@ -21,10 +21,15 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class ExplainOutputs
 {
+    /// <summary>Optional input int64 [N]: the class to explain per example, -1 (the default) for the predicted class.</summary>
     public const string ClassInput = "explain_class";
+    /// <summary>Output float [N,K,h,w]: the target layer's feature map A.</summary>
     public const string Activations = "explain/activations";
+    /// <summary>Output float [N,K,h,w]: dy_c/dA, the class score's gradient at the feature map.</summary>
     public const string Gradients = "explain/gradients";
+    /// <summary>Output float [N,h,w]: the Grad-CAM heatmap, in [0, 1] per example.</summary>
     public const string Heatmap = "explain/heatmap";
+    /// <summary>Output int64 [N]: the class each heatmap explains.</summary>
     public const string Class = "explain/class";
 
     /// <summary>
@@ -32,6 +37,7 @@ public static class ExplainOutputs
     /// classifier, such as "block5_conv3/out") to <paramref name="graph"/>, whose output <paramref name="output"/> must
     /// be the probabilities of a softmax or sigmoid classifier.
     /// </summary>
+    /// <exception cref="ArgumentException">The output is not a softmax [N,C] or sigmoid [N,1] classifier, or <paramref name="activations"/> is missing, not a float [N,K,h,w] map, or not below the classifier.</exception>
     public static PassResult Apply(Graph graph, string activations, string output = "output") =>
         PassResult.Of(nameof(ExplainOutputs), graph, () => Add(graph, activations, output));
 
@@ -90,6 +96,7 @@ public static class ExplainOutputs
     /// The logits behind the classifier output: <paramref name="output"/> is (through Identity ops) a Softmax or a Sigmoid
     /// whose input is the logits. Returns the logits value and whether the head is a sigmoid.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="output"/> does not come from a Softmax over [N,C] or a Sigmoid over [N,1].</exception>
     public static (string Logits, bool Sigmoid) FindLogits(Graph graph, string output = "output")
     {
         var node = graph.Producer(output);

@@ -11,8 +11,13 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class ExposeActivations
 {
+    /// <summary>The metadata key holding the JSON list of [layer, value] pairs.</summary>
     public const string MetadataKey = "onnx_trainer.activations";
 
+    /// <summary>Adds each map's value as a graph output and records the pairs under <see cref="MetadataKey"/>; the result's values map layer to value.</summary>
+    /// <param name="graph">The forward graph, changed in place.</param>
+    /// <param name="maps">(layer name, value name) pairs in the order the runtime lists them.</param>
+    /// <exception cref="ArgumentException">A value is not a float rank-4 value [N,K,h,w] of the graph.</exception>
     public static PassResult Apply(Graph graph, IReadOnlyList<(string Layer, string Value)> maps) => PassResult.Of(nameof(ExposeActivations), graph, () =>
     {
         ArgumentNullException.ThrowIfNull(maps);

@@ -15,14 +15,19 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class FilterGradient
 {
+    /// <summary>Input int64 [N]: the filter (channel of the feature map) each example maximizes.</summary>
     public const string FilterInput = "filter_index";
+    /// <summary>Output float [N]: L_n, the mean activation of filter f_n.</summary>
     public const string Loss = "filter/loss";
+    /// <summary>Output float [N,C,H,W]: dL_n/d(image) normalized by its root mean square.</summary>
     public const string Gradient = "filter/gradient";
 
     /// <summary>
     /// The pass form: <paramref name="graph"/> becomes the filter graph of <paramref name="activations"/> (its nodes,
     /// inputs and outputs replaced as <see cref="Build"/> makes them); the result's values name the loss and gradient.
     /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Build"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Build"/>.</exception>
     public static PassResult Apply(Graph graph, string activations, long height, long width, string input = "input") =>
         PassResult.Of(nameof(FilterGradient), graph, () =>
         {
@@ -41,6 +46,14 @@ public static class FilterGradient
             return new Dictionary<string, string> { ["activations"] = activations, ["loss"] = Loss, ["gradient"] = Gradient, ["filter"] = FilterInput };
         });
 
+    /// <summary>A new graph (<paramref name="forward"/> is not changed): the filter graph of <paramref name="activations"/> for images of <paramref name="height"/> x <paramref name="width"/> pixels.</summary>
+    /// <param name="forward">The forward graph to take the layers from.</param>
+    /// <param name="activations">A rank-4 feature map of the forward graph, such as "block3_conv1/out".</param>
+    /// <param name="height">Input image height in pixels, &gt;= 1.</param>
+    /// <param name="width">Input image width in pixels, &gt;= 1.</param>
+    /// <param name="input">The forward graph's image input.</param>
+    /// <exception cref="ArgumentException">The input is missing or not rank 4, the activations are missing, not a rank-4 float value or do not depend on the input, or a layer cannot run at this size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is below 1.</exception>
     public static Graph Build(Graph forward, string activations, long height, long width, string input = "input")
     {
         ArgumentNullException.ThrowIfNull(forward);

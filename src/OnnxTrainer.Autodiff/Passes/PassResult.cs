@@ -19,6 +19,7 @@ public sealed record PassResult(
     IReadOnlyList<string> OutputsRemoved,
     IReadOnlyDictionary<string, string> Values)
 {
+    /// <summary>True when the pass added, removed or changed any node, input or output.</summary>
     public bool Changed => NodesAdded + NodesRemoved + NodesChanged + InputsAdded.Count + InputsRemoved.Count + OutputsAdded.Count + OutputsRemoved.Count > 0;
 
     /// <summary>Runs <paramref name="run"/> on <paramref name="graph"/> and reports the difference it made.</summary>

@@ -8,6 +8,8 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class PromoteToInputs
 {
+    /// <summary>Moves each named initializer of <paramref name="graph"/> to a graph input of the same name and type (the data is dropped).</summary>
+    /// <exception cref="KeyNotFoundException">A name is not an initializer of the graph.</exception>
     public static PassResult Apply(Graph graph, IEnumerable<string> names) => PassResult.Of(nameof(PromoteToInputs), graph, () =>
     {
         foreach (var name in names)

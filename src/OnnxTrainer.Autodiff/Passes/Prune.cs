@@ -8,6 +8,7 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class Prune
 {
+    /// <summary>Prunes <paramref name="graph"/> in place, also dropping the recorded types of removed values.</summary>
     public static PassResult Apply(Graph graph) => PassResult.Of(nameof(Prune), graph, () =>
     {
         var live = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);

@@ -9,6 +9,9 @@ namespace OnnxTrainer.Autodiff.Passes;
 /// </summary>
 public static class StripForInference
 {
+    /// <summary>Strips the dropout multiplications by <paramref name="maskInputs"/> from <paramref name="graph"/> in place and removes those inputs.</summary>
+    /// <param name="graph">The training-form graph, changed in place.</param>
+    /// <param name="maskInputs">The dropout mask inputs (a network's DropoutMask inputs).</param>
     public static PassResult Apply(Graph graph, IEnumerable<string> maskInputs) => PassResult.Of(nameof(StripForInference), graph, () =>
     {
         var masks = maskInputs.ToHashSet(StringComparer.Ordinal);

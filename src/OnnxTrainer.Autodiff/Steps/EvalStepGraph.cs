@@ -13,6 +13,8 @@ namespace OnnxTrainer.Autodiff.Steps;
 public sealed record EvalStepGraph(Graph Graph, IReadOnlyList<string> CarriedInputs)
 {
     /// <summary>The eval step; <paramref name="carried"/> are the parameters and states a trainer holds (default: none, all constants).</summary>
+    /// <exception cref="OnnxTrainer.Models.ModelException">Binary crossentropy on a network with more than one output unit.</exception>
+    /// <exception cref="KeyNotFoundException">A <paramref name="carried"/> name is not a weight of the network.</exception>
     public static EvalStepGraph Build(Network network, LossKind loss, IEnumerable<string>? carried = null)
     {
         var graph = network.Graph.Clone();

@@ -11,8 +11,11 @@ namespace OnnxTrainer.Autodiff.Steps;
 /// </summary>
 public static class Targets
 {
+    /// <summary>The graph input the targets are fed to.</summary>
     public const string Name = "target";
 
+    /// <summary>The type of <see cref="Name"/> for <paramref name="loss"/> on <paramref name="network"/>'s output: int64 [N] for sparse, else float [N, output dims...].</summary>
+    /// <exception cref="OnnxTrainer.Models.ModelException">Binary crossentropy on a network with more than one output unit.</exception>
     public static TensorType TypeFor(LossKind loss, Network network)
     {
         long units = network.Units;

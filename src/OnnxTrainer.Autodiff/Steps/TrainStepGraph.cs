@@ -25,11 +25,17 @@ public sealed record TrainStepGraph(
     IReadOnlyList<StepBinding> States,
     IReadOnlyList<DropoutMask> Masks)
 {
+    /// <summary>The image batch input (the network's input).</summary>
     public const string Input = ForwardGraph.InputName;
+    /// <summary>The targets input; its type is <see cref="Targets.TypeFor"/>.</summary>
     public const string Target = Targets.Name;
+    /// <summary>The learning-rate input, float scalar [].</summary>
     public const string LearningRate = "lr";
+    /// <summary>The update-count input, float scalar [], 1 for the first step (Adam's bias correction reads it).</summary>
     public const string Step = "step";
+    /// <summary>The mean loss over the batch, float scalar [].</summary>
     public const string LossOutput = "loss";
+    /// <summary>The batch accuracy (Keras 'acc'), float scalar [] in [0, 1].</summary>
     public const string MetricOutput = "acc";
 
     /// <summary>Every tensor carried from one step to the next: parameters, then slots, then states.</summary>
@@ -53,6 +59,8 @@ public sealed record TrainStepGraph(
     /// The step of <paramref name="network"/>: gradients for its trainable parameters only (the walk stops below the
     /// lowest one), batch-norm statistics carried and updated where its layers train in batch-statistics mode.
     /// </summary>
+    /// <exception cref="OnnxTrainer.Models.ModelException">Every layer is frozen, or the loss does not fit the network's output (binary crossentropy on more than one unit).</exception>
+    /// <exception cref="ArgumentException">The loss's target type does not fit the network's output.</exception>
     public static TrainStepGraph Build(Network network, LossKind loss, Optimizer optimizer)
     {
         var graph = network.Graph.Clone();
